@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+export const taskKindSchema = z.enum(['code', 'qa', 'tools', 'structured', 'chat']);
+
+export const complianceSchema = z.object({
+  allowJurisdictions: z.array(z.string()).optional(),
+  denyJurisdictions: z.array(z.string()).optional(),
+  allowRegions: z.array(z.string()).optional(),
+  openWeightsOnly: z.boolean().optional(),
+  excludeVendors: z.array(z.string()).optional(),
+  localOnly: z.boolean().optional(),
+});
+
+/** A route is a feature's policy: what quality, latency, price and compliance it needs. */
+export const routeConfigSchema = z.object({
+  task: taskKindSchema.default('chat'),
+  /** Lower bound of the pass-rate interval on the matching suite must reach this. */
+  qualityFloor: z.number().min(0).max(1).optional(),
+  maxLatencyP95Ms: z.number().positive().optional(),
+  /** Ceiling on blended price, USD per million tokens (input + output averaged 3:1). */
+  maxPricePerMTokens: z.number().nonnegative().optional(),
+  require: z.array(z.enum(['tools', 'parallel_tools', 'json_schema', 'vision', 'reasoning'])).default([]),
+  compliance: complianceSchema.default({}),
+  /** Restrict to these models or deployments; default: every deployment. */
+  candidates: z.array(z.string()).optional(),
+  /** Share of traffic (0-1) sent to candidates without eval data. */
+  explore: z.number().min(0).max(1).default(0),
+  retry: z.object({
+    maxAttempts: z.number().int().min(1).max(10).default(2),
+    baseDelayMs: z.number().int().nonnegative().default(100),
+    maxDelayMs: z.number().int().nonnegative().default(5_000),
+  }).default({ maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 5_000 }),
+  maxFallbacks: z.number().int().min(0).default(3),
+  hedge: z.boolean().default(false),
+  cache: z.object({
+    enabled: z.boolean().default(false),
+    ttlSeconds: z.number().int().positive().default(3600),
+    allowNonZeroTemperature: z.boolean().default(false),
+  }).default({ enabled: false, ttlSeconds: 3600, allowNonZeroTemperature: false }),
+  /** Opt-in storage of prompt and response bodies in the audit trail (redacted). */
+  storeBodies: z.boolean().default(false),
+});
+
+export type RouteConfig = z.infer<typeof routeConfigSchema>;
+export type TaskKind = z.infer<typeof taskKindSchema>;
+export type ComplianceRules = z.infer<typeof complianceSchema>;

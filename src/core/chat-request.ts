@@ -1,0 +1,180 @@
+/**
+ * The canonical request is OpenAI's Chat Completions body: it is what clients already
+ * speak, so the gateway validates it once at the edge and adapters translate from it.
+ * Unknown top-level fields are kept (loose objects) so vendor extensions pass through.
+ * Reference: https://platform.openai.com/docs/api-reference/chat/create
+ */
+import { z } from 'zod';
+import { ArbiterError } from './errors.js';
+
+const textPart = z.object({ type: z.literal('text'), text: z.string() });
+const imagePart = z.object({
+  type: z.literal('image_url'),
+  image_url: z.object({ url: z.string().min(1), detail: z.enum(['auto', 'low', 'high']).optional() }),
+});
+const audioPart = z.object({
+  type: z.literal('input_audio'),
+  input_audio: z.object({ data: z.string(), format: z.enum(['wav', 'mp3']) }),
+});
+const filePart = z.object({
+  type: z.literal('file'),
+  file: z.object({ file_data: z.string().optional(), file_id: z.string().optional(), filename: z.string().optional() }),
+});
+const refusalPart = z.object({ type: z.literal('refusal'), refusal: z.string() });
+
+export const userContentPartSchema = z.discriminatedUnion('type', [textPart, imagePart, audioPart, filePart]);
+
+const toolCallSchema = z.object({
+  id: z.string(),
+  type: z.literal('function'),
+  function: z.object({ name: z.string(), arguments: z.string() }),
+});
+
+const systemMessage = z.looseObject({
+  role: z.literal('system'),
+  content: z.union([z.string(), z.array(textPart)]),
+  name: z.string().optional(),
+});
+const developerMessage = z.looseObject({
+  role: z.literal('developer'),
+  content: z.union([z.string(), z.array(textPart)]),
+  name: z.string().optional(),
+});
+const userMessage = z.looseObject({
+  role: z.literal('user'),
+  content: z.union([z.string(), z.array(userContentPartSchema)]),
+  name: z.string().optional(),
+});
+const assistantMessage = z.looseObject({
+  role: z.literal('assistant'),
+  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textPart, refusalPart]))]).nullish(),
+  refusal: z.string().nullish(),
+  name: z.string().optional(),
+  tool_calls: z.array(toolCallSchema).optional(),
+  /** DeepSeek-style reasoning carried back in multi-turn conversations. */
+  reasoning_content: z.string().nullish(),
+});
+const toolMessage = z.looseObject({
+  role: z.literal('tool'),
+  content: z.union([z.string(), z.array(textPart)]),
+  tool_call_id: z.string().min(1),
+});
+
+export const chatMessageSchema = z.discriminatedUnion('role', [
+  systemMessage, developerMessage, userMessage, assistantMessage, toolMessage,
+]);
+
+const functionNameSchema = z.string().regex(/^[a-zA-Z0-9_.:-]{1,128}$/, 'must be 1-128 letters, digits, _ . : or -');
+
+export const toolSchema = z.object({
+  type: z.literal('function'),
+  function: z.object({
+    name: functionNameSchema,
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
+  }),
+});
+
+export const toolChoiceSchema = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }),
+]);
+
+export const responseFormatSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text') }),
+  z.object({ type: z.literal('json_object') }),
+  z.object({
+    type: z.literal('json_schema'),
+    json_schema: z.object({
+      name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -'),
+      description: z.string().optional(),
+      schema: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullish(),
+    }),
+  }),
+]);
+
+export const chatRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(chatMessageSchema).min(1),
+  tools: z.array(toolSchema).optional(),
+  tool_choice: toolChoiceSchema.optional(),
+  parallel_tool_calls: z.boolean().optional(),
+  response_format: responseFormatSchema.optional(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  seed: z.number().int().nullish(),
+  n: z.number().int().min(1).max(128).nullish(),
+  presence_penalty: z.number().min(-2).max(2).nullish(),
+  frequency_penalty: z.number().min(-2).max(2).nullish(),
+  logit_bias: z.record(z.string(), z.number()).nullish(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().min(0).max(20).nullish(),
+  stream: z.boolean().nullish(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+  user: z.string().optional(),
+  metadata: z.record(z.string().max(64), z.string().max(512)).nullish(),
+  reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).nullish(),
+});
+
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+export type UserContentPart = z.infer<typeof userContentPartSchema>;
+export type Tool = z.infer<typeof toolSchema>;
+export type ToolChoice = z.infer<typeof toolChoiceSchema>;
+export type ResponseFormat = z.infer<typeof responseFormatSchema>;
+export type RequestToolCall = z.infer<typeof toolCallSchema>;
+
+/** Renders a zod issue path the way OpenAI names params: `messages[0].content`. */
+export function formatParamPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+/** Turns a zod failure into a 400 that names the first offending field. */
+export function zodToArbiterError(error: z.ZodError, prefix = ''): ArbiterError {
+  const issue = error.issues[0];
+  const path = issue ? formatParamPath(issue.path) : '';
+  const param = prefix && path ? `${prefix}.${path}` : prefix || path;
+  const detail = issue ? issue.message : 'invalid value';
+  const message = param ? `Invalid value for '${param}': ${detail}` : `Invalid request: ${detail}`;
+  return new ArbiterError('invalid_request', message, { param: param || null });
+}
+
+/** Validates an untrusted body; throws ArbiterError(invalid_request) naming the field. */
+export function parseChatRequest(body: unknown): ChatRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ArbiterError('invalid_request', 'The request body must be a JSON object.');
+  }
+  const result = chatRequestSchema.safeParse(body);
+  if (!result.success) throw zodToArbiterError(result.error);
+  const request = result.data;
+  if (request.stream_options && !request.stream) {
+    throw new ArbiterError('invalid_request', "'stream_options' is only allowed when 'stream' is true.", { param: 'stream_options' });
+  }
+  return request;
+}
+
+/** The output cap the caller asked for, whichever of the two spellings it used. */
+export function requestedMaxTokens(request: ChatRequest): number | undefined {
+  return request.max_completion_tokens ?? request.max_tokens ?? undefined;
+}
+
+/** Flattens text content (string or text parts) to one string; non-text parts are skipped. */
+export function contentText(content: ChatMessage['content']): string {
+  if (content == null) return '';
+  if (typeof content === 'string') return content;
+  let text = '';
+  for (const part of content) {
+    if (part.type === 'text') text += part.text;
+  }
+  return text;
+}

@@ -1,0 +1,89 @@
+/**
+ * Canonical responses and stream chunks are OpenAI's `chat.completion` and
+ * `chat.completion.chunk` objects: the gateway returns them as they are, and every adapter
+ * maps its provider's wire format onto them.
+ * Reference: https://platform.openai.com/docs/api-reference/chat/object
+ */
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export interface AssistantMessage {
+  role: 'assistant';
+  content: string | null;
+  refusal?: string | null;
+  tool_calls?: ToolCall[];
+  /** Reasoning text where the provider exposes it (DeepSeek, Anthropic thinking, Gemini thoughts). */
+  reasoning_content?: string;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details?: { cached_tokens?: number; audio_tokens?: number; cache_creation_tokens?: number };
+  completion_tokens_details?: { reasoning_tokens?: number; audio_tokens?: number; accepted_prediction_tokens?: number; rejected_prediction_tokens?: number };
+  /** Arbiter extension: the request's cost in USD from the deployment's prices (absent when unpriced). */
+  cost_usd?: number;
+}
+
+export interface ChatChoice {
+  index: number;
+  message: AssistantMessage;
+  finish_reason: FinishReason;
+  logprobs: unknown;
+}
+
+export interface ChatResponse {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: ChatChoice[];
+  usage?: Usage;
+  system_fingerprint?: string | null;
+  service_tier?: string | null;
+}
+
+export interface ChunkToolCall {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function?: { name?: string; arguments?: string };
+}
+
+export interface ChunkDelta {
+  role?: 'assistant';
+  content?: string | null;
+  refusal?: string | null;
+  reasoning_content?: string | null;
+  tool_calls?: ChunkToolCall[];
+}
+
+export interface ChunkChoice {
+  index: number;
+  delta: ChunkDelta;
+  finish_reason: FinishReason | null;
+  logprobs?: unknown;
+}
+
+export interface ChatChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: ChunkChoice[];
+  usage?: Usage | null;
+  system_fingerprint?: string | null;
+}
+
+export function makeUsage(prompt: number, completion: number, extra: { cached?: number; reasoning?: number } = {}): Usage {
+  const usage: Usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  if (extra.cached !== undefined) usage.prompt_tokens_details = { cached_tokens: extra.cached };
+  if (extra.reasoning !== undefined) usage.completion_tokens_details = { reasoning_tokens: extra.reasoning };
+  return usage;
+}

@@ -1,0 +1,53 @@
+/**
+ * The eval harness's vocabulary. A suite is a list of items; an item renders to a canonical
+ * chat request; a grader turns the model's response into a grade. Graders are pure except
+ * for code execution, which goes through the sandbox.
+ */
+import type { ChatRequest } from '../core/chat-request.js';
+import type { ChatResponse } from '../core/chat-response.js';
+
+/** Matches the router's task kinds so eval results feed route policies directly. */
+export type EvalTaskKind = 'code' | 'qa' | 'tools' | 'structured' | 'chat';
+
+export interface EvalItem {
+  /** Stable within its suite, e.g. `HumanEval/12` or `simple_python_8`. */
+  id: string;
+  suite: string;
+  kind: EvalTaskKind;
+  /** The request to send, without `model` (the runner sets it). */
+  request: Omit<ChatRequest, 'model'>;
+  /** Whatever the grader needs: tests, gold answers, possible answers, expected JSON. */
+  reference: unknown;
+  /** Optional sub-category (BFCL's simple/multiple/parallel/irrelevance...). */
+  category?: string;
+}
+
+export interface Grade {
+  pass: boolean;
+  /** 0..1; partial credit where the metric has it (token F1). */
+  score: number;
+  reason: string;
+  /** Metric-specific extras: em/f1, valid_call, wrong_function, hallucinated_call... */
+  details?: Record<string, number | boolean | string>;
+}
+
+export interface GradeContext {
+  item: EvalItem;
+  response: ChatResponse;
+  signal?: AbortSignal;
+}
+
+export interface Grader {
+  readonly name: string;
+  grade(context: GradeContext): Promise<Grade>;
+}
+
+export interface Suite {
+  name: string;
+  kind: EvalTaskKind;
+  description: string;
+  license?: string;
+  items: EvalItem[];
+  /** How each item is graded; a suite may mix graders per item via `graderFor`. */
+  graderFor(item: EvalItem): Grader;
+}
