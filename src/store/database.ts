@@ -1,0 +1,97 @@
+/**
+ * Opens the one query layer (Kysely) over the embedded default (SQLite, WAL) or Postgres,
+ * and brings the schema up to date. Everything else talks to `Store.db` only.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Database } from './schema.js';
+import type { SqlDialectName } from './dialect.js';
+import { migrationProvider } from './migrations/index.js';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: SqlDialectName;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** Postgres only: use (and create) this schema, e.g. one per test run. */
+  schema?: string;
+  migrate?: boolean;
+}
+
+// pg returns int8 as strings to protect precision; our int8 columns hold epoch ms and
+// nano-dollars, both far below 2^53.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const store = url.startsWith('postgres://') || url.startsWith('postgresql://')
+    ? await openPostgres(url, options.schema)
+    : openSqlite(url);
+  if (options.migrate !== false) await migrateToLatest(store.db);
+  return store;
+}
+
+function sqlitePath(url: string): string {
+  const path = url.replace(/^sqlite:(\/\/)?/, '');
+  return path === '' ? ':memory:' : path;
+}
+
+function openSqlite(url: string): Store {
+  const path = sqlitePath(url);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new SQLite(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, schema?: string): Promise<Store> {
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`invalid Postgres schema name '${schema}'`);
+  }
+  if (schema) {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error');
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+  }
+}
+
+/** Drops a Postgres test schema; no-op elsewhere. */
+export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+export { sql };

@@ -1,0 +1,11 @@
+/**
+ * Migrations in order. Each concern adds its own file (`NNN-<concern>.ts`) and one line here;
+ * a migration is written once with Kysely's schema builder so it runs on SQLite and Postgres.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+
+const migrations: Record<string, Migration> = {};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
