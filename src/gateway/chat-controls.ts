@@ -1,0 +1,52 @@
+/**
+ * The gateway's view of the controls on the chat path: admit (rate limits, tool permissions,
+ * cache lookup, budget reservation) before the call, and finish (settle, cache store, audit,
+ * metrics) after it. `finish` runs exactly once per admitted request, whatever happened.
+ */
+import type { ChatRequest } from '../core/chat-request.js';
+import type { ChatChunk, ChatResponse, Usage } from '../core/chat-response.js';
+import type { Deployment } from '../core/provider.js';
+import type { NanoUsd } from '../core/money.js';
+import type { GatewayContext } from './context.js';
+import type { AttemptRecord, ResolvedTarget } from '../runtime/types.js';
+
+export interface ChatOutcome {
+  status: number;
+  errorCode?: string;
+  deployment?: Deployment;
+  attempts: AttemptRecord[];
+  retries: number;
+  fallbacks: number;
+  response?: ChatResponse;
+  usage?: Usage;
+  costNano?: NanoUsd | null;
+  firstTokenMs?: number;
+  cacheHit?: boolean;
+  streamed: boolean;
+}
+
+export interface ChatAdmission {
+  /** The request to send upstream (tools may have been stripped). */
+  request: ChatRequest;
+  cachedResponse?: ChatResponse;
+  upstreamHeaders?: Record<string, string>;
+  enforceResponse(response: ChatResponse): ChatResponse;
+  enforceStream(chunks: AsyncIterable<ChatChunk>): AsyncIterable<ChatChunk>;
+  finish(outcome: ChatOutcome): void;
+}
+
+export interface ChatControls {
+  admit(ctx: GatewayContext, request: ChatRequest, target: ResolvedTarget): Promise<ChatAdmission>;
+}
+
+/** Controls off: everything passes, nothing is recorded. */
+export const openChatControls: ChatControls = {
+  async admit(_ctx, request) {
+    return {
+      request,
+      enforceResponse: (response) => response,
+      enforceStream: (chunks) => chunks,
+      finish: () => undefined,
+    };
+  },
+};

@@ -1,0 +1,52 @@
+/**
+ * The only place that writes OpenAI's error body. Anything that is not an ArbiterError
+ * becomes a generic 500 carrying the request id, so internals never leak.
+ * Reference: https://platform.openai.com/docs/guides/error-codes
+ */
+import type { ServerResponse } from 'node:http';
+import { ArbiterError, isArbiterError } from '../core/errors.js';
+import { redactSecrets } from '../telemetry/logger.js';
+
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+export function toArbiterError(error: unknown, requestId: string): ArbiterError {
+  if (isArbiterError(error)) return error;
+  return new ArbiterError('internal_error', `Internal error (request ${requestId}).`, { cause: error });
+}
+
+export function errorBody(error: ArbiterError): OpenAIErrorBody {
+  return {
+    error: {
+      message: redactSecrets(error.message),
+      type: error.type,
+      param: error.param,
+      code: error.code,
+    },
+  };
+}
+
+export function errorHeaders(error: ArbiterError): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (error.retryAfterMs !== undefined) {
+    headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+    headers['retry-after-ms'] = String(Math.round(error.retryAfterMs));
+  }
+  return headers;
+}
+
+export function sendError(res: ServerResponse, error: ArbiterError, extraHeaders: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify(errorBody(error));
+  res.writeHead(error.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...errorHeaders(error),
+    ...extraHeaders,
+  });
+  res.end(body);
+}

@@ -1,0 +1,188 @@
+/**
+ * POST /v1/chat/completions: validate, resolve the model or route, let the controls admit
+ * the request, execute through the runtime (router, retries, fallbacks), answer as JSON or
+ * SSE, then settle budgets and write the audit record.
+ */
+import type { ChatRequest } from '../../core/chat-request.js';
+import { parseChatRequest } from '../../core/chat-request.js';
+import type { ChatChunk, ChatResponse, Usage } from '../../core/chat-response.js';
+import { nanoToUsd, type NanoUsd } from '../../core/money.js';
+import type { GatewayContext, Handler } from '../context.js';
+import type { ResolvedTarget, Runtime } from '../../runtime/types.js';
+import { readJsonBody } from '../read-body.js';
+import { sendJson } from '../send-json.js';
+import { SseWriter } from '../sse-writer.js';
+import { toArbiterError } from '../error-response.js';
+import type { ChatAdmission, ChatControls, ChatOutcome } from '../chat-controls.js';
+
+export interface ChatRouteDeps {
+  runtime: Runtime;
+  bodyLimitBytes: number;
+  controls: ChatControls;
+}
+
+export function chatCompletionsHandler(deps: ChatRouteDeps): Handler {
+  return async function chatCompletions(ctx) {
+    const request = parseChatRequest(await readJsonBody(ctx.req, deps.bodyLimitBytes));
+    const target = deps.runtime.resolve(request, {
+      routeHeader: headerValue(ctx, 'x-arbiter-route'),
+      keyRoute: ctx.vars.keyRoute,
+      requestId: ctx.requestId,
+    });
+    if (target.routeName) ctx.responseHeaders['x-arbiter-route'] = target.routeName;
+    ctx.responseHeaders['x-arbiter-reason'] = target.reason;
+
+    const admission = await deps.controls.admit(ctx, request, target);
+    const outcome: ChatOutcome = { status: 200, attempts: [], retries: 0, fallbacks: 0, streamed: Boolean(request.stream) };
+    try {
+      if (admission.cachedResponse) {
+        outcome.cacheHit = true;
+        outcome.response = admission.cachedResponse;
+        outcome.costNano = 0;
+        ctx.responseHeaders['x-arbiter-cache'] = 'hit';
+        if (request.stream) await replayAsStream(ctx, admission.cachedResponse, request);
+        else sendJson(ctx, 200, admission.cachedResponse);
+        return;
+      }
+      if (request.stream) await streamChat(ctx, deps, target, admission, outcome);
+      else await completeChat(ctx, deps, target, admission, outcome);
+    } catch (error) {
+      const arbiterError = toArbiterError(error, ctx.requestId);
+      outcome.status = arbiterError.status;
+      outcome.errorCode = arbiterError.code;
+      throw arbiterError;
+    } finally {
+      admission.finish(outcome);
+    }
+  };
+}
+
+function headerValue(ctx: GatewayContext, name: string): string | undefined {
+  const value = ctx.req.headers[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function withCost(usage: Usage | undefined | null, costNano: NanoUsd | null): Usage | undefined {
+  if (!usage) return undefined;
+  return costNano === null ? usage : { ...usage, cost_usd: nanoToUsd(costNano) };
+}
+
+function setDecisionHeaders(ctx: GatewayContext, deployment: { name: string; model: string; simulated?: boolean }, costNano: NanoUsd | null): void {
+  ctx.responseHeaders['x-arbiter-model'] = deployment.model;
+  ctx.responseHeaders['x-arbiter-deployment'] = deployment.name;
+  ctx.responseHeaders['x-arbiter-cost-usd'] = costNano === null ? 'unpriced' : nanoToUsd(costNano).toFixed(9);
+  if (deployment.simulated) ctx.responseHeaders['x-arbiter-simulated'] = 'true';
+}
+
+async function completeChat(ctx: GatewayContext, deps: ChatRouteDeps, target: ResolvedTarget, admission: ChatAdmission, outcome: ChatOutcome): Promise<void> {
+  const result = await deps.runtime.executeChat(target, admission.request, { signal: ctx.signal, requestId: ctx.requestId, headers: admission.upstreamHeaders });
+  Object.assign(outcome, { deployment: result.deployment, attempts: result.attempts, retries: result.retries, fallbacks: result.fallbacks, costNano: result.costNano });
+  const response: ChatResponse = admission.enforceResponse(result.response);
+  const usage = withCost(response.usage, result.costNano);
+  const body: ChatResponse = usage ? { ...response, usage } : response;
+  outcome.response = body;
+  setDecisionHeaders(ctx, result.deployment, result.costNano);
+  sendJson(ctx, 200, body);
+}
+
+async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: ResolvedTarget, admission: ChatAdmission, outcome: ChatOutcome): Promise<void> {
+  const request = admission.request;
+  const wantsUsage = request.stream_options?.include_usage === true;
+  // Fails here (before any byte) when every candidate failed: the error goes out as JSON.
+  const execution = await deps.runtime.executeStream(target, request, { signal: ctx.signal, requestId: ctx.requestId, headers: admission.upstreamHeaders });
+  Object.assign(outcome, { deployment: execution.deployment, attempts: execution.attempts, retries: execution.retries, fallbacks: execution.fallbacks });
+  setDecisionHeaders(ctx, execution.deployment, null);
+  delete ctx.responseHeaders['x-arbiter-cost-usd'];
+  const writer = new SseWriter(ctx.res, ctx.responseHeaders);
+  const assembler = new ChunkAssembler();
+  try {
+    for await (const rawChunk of admission.enforceStream(execution.chunks)) {
+      if (outcome.firstTokenMs === undefined) outcome.firstTokenMs = Date.now() - ctx.startedAt;
+      const isUsageChunk = rawChunk.choices.length === 0 && rawChunk.usage;
+      if (rawChunk.usage) {
+        const costNano = deps.runtime.costOf(execution.deployment, rawChunk.usage);
+        outcome.costNano = costNano;
+        outcome.usage = rawChunk.usage;
+        if (wantsUsage) await writer.send({ ...rawChunk, usage: withCost(rawChunk.usage, costNano) });
+        else if (!isUsageChunk) await writer.send({ ...rawChunk, usage: undefined });
+        continue;
+      }
+      assembler.add(rawChunk);
+      await writer.send(rawChunk);
+      if (ctx.signal.aborted) return;
+    }
+    outcome.response = assembler.toResponse(outcome.usage);
+    writer.end();
+  } catch (error) {
+    const arbiterError = toArbiterError(error, ctx.requestId);
+    outcome.status = arbiterError.status;
+    outcome.errorCode = arbiterError.code;
+    if (ctx.signal.aborted) return;
+    await writer.sendError(arbiterError);
+    ctx.res.end();
+  }
+}
+
+/** Replays a cached response as a stream so cached and live answers look alike to clients. */
+async function replayAsStream(ctx: GatewayContext, response: ChatResponse, request: ChatRequest): Promise<void> {
+  const writer = new SseWriter(ctx.res, ctx.responseHeaders);
+  for (const choice of response.choices) {
+    const base = { id: response.id, object: 'chat.completion.chunk' as const, created: response.created, model: response.model };
+    await writer.send({ ...base, choices: [{ index: choice.index, delta: { role: 'assistant', content: choice.message.content ?? '', ...(choice.message.tool_calls ? { tool_calls: choice.message.tool_calls.map((call, index) => ({ index, ...call })) } : {}) }, finish_reason: null }] });
+    await writer.send({ ...base, choices: [{ index: choice.index, delta: {}, finish_reason: choice.finish_reason }] });
+    if (request.stream_options?.include_usage && response.usage) await writer.send({ ...base, choices: [], usage: response.usage });
+  }
+  writer.end();
+}
+
+/** Rebuilds the whole response from a stream, for the audit trail and the cache. */
+export class ChunkAssembler {
+  private id = '';
+  private model = '';
+  private created = 0;
+  private readonly choices = new Map<number, { content: string; reasoning: string; finish: ChatResponse['choices'][number]['finish_reason'] | null; tools: Map<number, { id: string; name: string; arguments: string }> }>();
+
+  add(chunk: ChatChunk): void {
+    this.id ||= chunk.id;
+    this.model ||= chunk.model;
+    this.created ||= chunk.created;
+    for (const choice of chunk.choices) {
+      let state = this.choices.get(choice.index);
+      if (!state) {
+        state = { content: '', reasoning: '', finish: null, tools: new Map() };
+        this.choices.set(choice.index, state);
+      }
+      if (choice.delta.content) state.content += choice.delta.content;
+      if (choice.delta.reasoning_content) state.reasoning += choice.delta.reasoning_content;
+      for (const call of choice.delta.tool_calls ?? []) {
+        const tool = state.tools.get(call.index) ?? { id: '', name: '', arguments: '' };
+        if (call.id) tool.id = call.id;
+        if (call.function?.name) tool.name += call.function.name;
+        if (call.function?.arguments) tool.arguments += call.function.arguments;
+        state.tools.set(call.index, tool);
+      }
+      if (choice.finish_reason) state.finish = choice.finish_reason;
+    }
+  }
+
+  toResponse(usage?: Usage): ChatResponse {
+    return {
+      id: this.id,
+      object: 'chat.completion',
+      created: this.created,
+      model: this.model,
+      choices: [...this.choices.entries()].map(([index, state]) => ({
+        index,
+        message: {
+          role: 'assistant',
+          content: state.content === '' && state.tools.size > 0 ? null : state.content,
+          ...(state.reasoning ? { reasoning_content: state.reasoning } : {}),
+          ...(state.tools.size > 0 ? { tool_calls: [...state.tools.values()].map((tool) => ({ id: tool.id, type: 'function' as const, function: { name: tool.name, arguments: tool.arguments } })) } : {}),
+        },
+        finish_reason: state.finish ?? 'stop',
+        logprobs: null,
+      })),
+      ...(usage ? { usage } : {}),
+    };
+  }
+}

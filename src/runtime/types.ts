@@ -1,0 +1,85 @@
+/**
+ * The runtime turns "a model or route name" into calls: it owns the deployments, the provider
+ * adapters, prices and the router, and is shared by the gateway and the CLI (evals call it
+ * through the ChatClient interface).
+ */
+import type { ChatRequest } from '../core/chat-request.js';
+import type { ChatChunk, ChatResponse, Usage } from '../core/chat-response.js';
+import type { ChatClient } from '../core/chat-client.js';
+import type { Deployment } from '../core/provider.js';
+import type { EmbeddingRequest, EmbeddingResponse } from '../core/embeddings.js';
+import type { NanoUsd } from '../core/money.js';
+import type { RouteConfig } from '../config/routes.js';
+
+export interface TargetHints {
+  /** `x-arbiter-route` header. */
+  routeHeader?: string;
+  /** The route bound to the caller's virtual key. */
+  keyRoute?: string;
+  /** Stable id for sticky exploration decisions. */
+  requestId?: string;
+}
+
+export interface ResolvedTarget {
+  /** What the client asked for. */
+  requested: string;
+  /** Set when a route policy chose the chain. */
+  routeName?: string;
+  route?: RouteConfig;
+  chain: Deployment[];
+  /** Short ASCII reason for `x-arbiter-reason`. */
+  reason: string;
+  /** Full explanation for audit / `--explain`. */
+  explanation?: string;
+}
+
+export interface AttemptRecord {
+  deployment: string;
+  ok: boolean;
+  errorCode?: string;
+  status?: number;
+  latencyMs: number;
+}
+
+export interface ExecutionMeta {
+  deployment: Deployment;
+  attempts: AttemptRecord[];
+  retries: number;
+  fallbacks: number;
+}
+
+export interface ChatExecution extends ExecutionMeta {
+  response: ChatResponse;
+  costNano: NanoUsd | null;
+  latencyMs: number;
+}
+
+export interface StreamExecution extends ExecutionMeta {
+  /** Canonical chunks, the first already received from upstream (so it can't fail before byte one). */
+  chunks: AsyncIterable<ChatChunk>;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+  requestId?: string;
+}
+
+export interface Runtime {
+  readonly deployments: readonly Deployment[];
+  /** True when every deployment is simulated (no API keys were found). */
+  readonly simulated: boolean;
+  /** Public names: models, and routes as `route` entries. */
+  listModels(): Array<{ id: string; ownedBy: string; simulated: boolean; kind: 'model' | 'route' }>;
+  resolve(request: ChatRequest, hints: TargetHints): ResolvedTarget;
+  executeChat(target: ResolvedTarget, request: ChatRequest, options: CallOptions): Promise<ChatExecution>;
+  executeStream(target: ResolvedTarget, request: ChatRequest, options: CallOptions): Promise<StreamExecution>;
+  embed(request: EmbeddingRequest, options: CallOptions): Promise<{ response: EmbeddingResponse; deployment: Deployment; costNano: NanoUsd | null }>;
+  /** Cost of a usage on a deployment; null when the deployment is unpriced. */
+  costOf(deployment: Deployment, usage: Usage): NanoUsd | null;
+  estimatePromptTokens(request: ChatRequest, deployment?: Deployment): number;
+  chatClient: ChatClient;
+  isSimulated(model: string): boolean;
+  providerOf(model: string): string;
+  close(): Promise<void>;
+}
