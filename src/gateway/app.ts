@@ -1,0 +1,41 @@
+/** Assembles the gateway: routes, middleware and the controls on the chat path. */
+import type { Logger } from 'pino';
+import type { ArbiterConfig } from '../config/schema.js';
+import type { Runtime } from '../runtime/types.js';
+import type { Middleware } from './context.js';
+import { openChatControls, type ChatControls } from './chat-controls.js';
+import { chatCompletionsHandler } from './routes/chat-completions.js';
+import { embeddingsHandler } from './routes/embeddings.js';
+import { healthHandler } from './routes/health.js';
+import { modelsHandler } from './routes/models.js';
+import { metricsHandler } from './routes/metrics.js';
+import { createGatewayListener, type RequestListener } from './server.js';
+import type { GatewayContext } from './context.js';
+
+export interface GatewayOptions {
+  config: ArbiterConfig;
+  runtime: Runtime;
+  logger: Logger;
+  controls?: ChatControls;
+  /** Auth and other request-level middleware, outermost first. */
+  middleware?: Middleware[];
+  renderMetrics?: () => Promise<{ contentType: string; body: string }>;
+  onResponse?: (ctx: GatewayContext, status: number) => void;
+}
+
+export function createGatewayApp(options: GatewayOptions): RequestListener {
+  const bodyLimitBytes = options.config.server.bodyLimitBytes;
+  const controls = options.controls ?? openChatControls;
+  return createGatewayListener({
+    logger: options.logger,
+    middleware: options.middleware ?? [],
+    onResponse: options.onResponse,
+    routes: {
+      'GET /healthz': healthHandler(),
+      'GET /metrics': metricsHandler(options.renderMetrics),
+      'GET /v1/models': modelsHandler(options.runtime),
+      'POST /v1/chat/completions': chatCompletionsHandler({ runtime: options.runtime, bodyLimitBytes, controls }),
+      'POST /v1/embeddings': embeddingsHandler({ runtime: options.runtime, bodyLimitBytes }),
+    },
+  });
+}
