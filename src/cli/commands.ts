@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { registerCatalogCommand } from './catalog.js';
+import { registerModelsCommand } from './models.js';
 
 export type RegisterCommand = (program: Command) => void;
 
 /** Every subcommand, in the order `arbiter --help` lists them. */
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerModelsCommand, registerCatalogCommand];
