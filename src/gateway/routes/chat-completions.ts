@@ -13,6 +13,7 @@ import { readJsonBody } from '../read-body.js';
 import { sendJson } from '../send-json.js';
 import { SseWriter } from '../sse-writer.js';
 import { toArbiterError } from '../error-response.js';
+import { ChunkAssembler } from '../../core/chunk-assembler.js';
 import type { ChatAdmission, ChatControls, ChatOutcome } from '../chat-controls.js';
 
 export interface ChatRouteDeps {
@@ -133,56 +134,4 @@ async function replayAsStream(ctx: GatewayContext, response: ChatResponse, reque
     if (request.stream_options?.include_usage && response.usage) await writer.send({ ...base, choices: [], usage: response.usage });
   }
   writer.end();
-}
-
-/** Rebuilds the whole response from a stream, for the audit trail and the cache. */
-export class ChunkAssembler {
-  private id = '';
-  private model = '';
-  private created = 0;
-  private readonly choices = new Map<number, { content: string; reasoning: string; finish: ChatResponse['choices'][number]['finish_reason'] | null; tools: Map<number, { id: string; name: string; arguments: string }> }>();
-
-  add(chunk: ChatChunk): void {
-    this.id ||= chunk.id;
-    this.model ||= chunk.model;
-    this.created ||= chunk.created;
-    for (const choice of chunk.choices) {
-      let state = this.choices.get(choice.index);
-      if (!state) {
-        state = { content: '', reasoning: '', finish: null, tools: new Map() };
-        this.choices.set(choice.index, state);
-      }
-      if (choice.delta.content) state.content += choice.delta.content;
-      if (choice.delta.reasoning_content) state.reasoning += choice.delta.reasoning_content;
-      for (const call of choice.delta.tool_calls ?? []) {
-        const tool = state.tools.get(call.index) ?? { id: '', name: '', arguments: '' };
-        if (call.id) tool.id = call.id;
-        if (call.function?.name) tool.name += call.function.name;
-        if (call.function?.arguments) tool.arguments += call.function.arguments;
-        state.tools.set(call.index, tool);
-      }
-      if (choice.finish_reason) state.finish = choice.finish_reason;
-    }
-  }
-
-  toResponse(usage?: Usage): ChatResponse {
-    return {
-      id: this.id,
-      object: 'chat.completion',
-      created: this.created,
-      model: this.model,
-      choices: [...this.choices.entries()].map(([index, state]) => ({
-        index,
-        message: {
-          role: 'assistant',
-          content: state.content === '' && state.tools.size > 0 ? null : state.content,
-          ...(state.reasoning ? { reasoning_content: state.reasoning } : {}),
-          ...(state.tools.size > 0 ? { tool_calls: [...state.tools.values()].map((tool) => ({ id: tool.id, type: 'function' as const, function: { name: tool.name, arguments: tool.arguments } })) } : {}),
-        },
-        finish_reason: state.finish ?? 'stop',
-        logprobs: null,
-      })),
-      ...(usage ? { usage } : {}),
-    };
-  }
 }

@@ -1,0 +1,44 @@
+/**
+ * One attempt against one deployment: the adapter call plus what the router and the audit
+ * need to know about it (latency, cost). Retries and fallbacks live in the router.
+ */
+import type { ChatRequest } from '../core/chat-request.js';
+import type { ChatChunk, ChatResponse } from '../core/chat-response.js';
+import type { Deployment, ProviderAdapter, ProviderCallOptions } from '../core/provider.js';
+import { ArbiterError } from '../core/errors.js';
+
+export interface AttemptDeps {
+  adapterFor(deployment: Deployment): ProviderAdapter;
+  callOptions(deployment: Deployment, signal: AbortSignal | undefined, headers: Record<string, string> | undefined, requestId: string | undefined): ProviderCallOptions;
+}
+
+export async function attemptChat(deps: AttemptDeps, deployment: Deployment, request: ChatRequest, signal?: AbortSignal, headers?: Record<string, string>, requestId?: string): Promise<ChatResponse> {
+  return deps.adapterFor(deployment).chat(deployment, request, deps.callOptions(deployment, signal, headers, requestId));
+}
+
+/**
+ * Starts a stream and waits for its first chunk, so a stream that dies before its first byte
+ * counts as a failed attempt (and can fall back) instead of a broken response to the client.
+ */
+export async function attemptStream(deps: AttemptDeps, deployment: Deployment, request: ChatRequest, signal?: AbortSignal, headers?: Record<string, string>, requestId?: string): Promise<AsyncIterable<ChatChunk>> {
+  const iterable = await deps.adapterFor(deployment).chatStream(deployment, request, deps.callOptions(deployment, signal, headers, requestId));
+  const iterator = iterable[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) throw new ArbiterError('upstream_error', `Deployment ${deployment.name} ended the stream before sending anything.`, { retryable: true });
+  return {
+    [Symbol.asyncIterator]() {
+      let pending: IteratorResult<ChatChunk> | undefined = first;
+      return {
+        next: () => {
+          if (pending) {
+            const value = pending;
+            pending = undefined;
+            return Promise.resolve(value);
+          }
+          return iterator.next();
+        },
+        return: (value?: unknown) => iterator.return ? iterator.return(value) : Promise.resolve({ done: true, value: undefined }),
+      };
+    },
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Builds the runtime from config: deployments (configured, or keyed catalog deployments, or
+ * the simulator's), the adapters with one keep-alive pool per origin, prices from the
+ * catalog, and the router's chain execution.
+ */
+import type { ArbiterConfig } from '../config/schema.js';
+import type { Env } from '../config/interpolate.js';
+import type { DeploymentConfig } from '../config/deployments.js';
+import type { ChatRequest } from '../core/chat-request.js';
+import type { Usage } from '../core/chat-response.js';
+import { ArbiterError } from '../core/errors.js';
+import type { Deployment } from '../core/provider.js';
+import type { NanoUsd } from '../core/money.js';
+import { computeCost, estimatePromptTokens, findModel, loadCatalog, pricesFor } from '../catalog/index.js';
+import { adapterFor, resolveDeployment } from '../providers/registry.js';
+import { createUpstreamDispatcher } from '../providers/http.js';
+import { startSimulator } from '../sim/server.js';
+import { simulatorDeployments } from './sim-deployments.js';
+import { keyedCatalogDeployments } from './keyed-deployments.js';
+import { ModelIndex } from './model-index.js';
+import { attemptChat, attemptStream, type AttemptDeps } from './attempt.js';
+import { runChain } from './run-chain.js';
+import { resolveTarget } from './resolve-target.js';
+import { createRuntimeChatClient } from './runtime-chat-client.js';
+import type { Runtime } from './types.js';
+import { createRouting, type QualitySource } from './routing.js';
+
+export interface RuntimeOptions {
+  config: ArbiterConfig;
+  env: Env;
+  /** Start an in-process simulator when nothing else is configured (default: yes). */
+  simulator?: false | { latencyScale?: number; seed?: number };
+  quality?: QualitySource;
+}
+
+interface DeploymentPlan {
+  configs: DeploymentConfig[];
+  simulatorClose?: () => Promise<void>;
+}
+
+async function planDeployments(options: RuntimeOptions): Promise<DeploymentPlan> {
+  if (options.config.deployments.length > 0) return { configs: options.config.deployments };
+  const keyed = keyedCatalogDeployments(loadCatalog(), options.env);
+  if (keyed.length > 0) return { configs: keyed };
+  if (options.simulator === false) return { configs: [] };
+  const simulator = await startSimulator({ port: 0, latencyScale: options.simulator?.latencyScale ?? 0.05, seed: options.simulator?.seed ?? 1 });
+  return { configs: simulatorDeployments(simulator.url), simulatorClose: () => simulator.close() };
+}
+
+/** Headers for the simulator's fault injection travel only to simulated deployments. */
+function simulatorHeaders(headers: Record<string, string> | undefined, deployment: Deployment): Record<string, string> | undefined {
+  return deployment.simulated ? headers : undefined;
+}
+
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const plan = await planDeployments(options);
+  const upstream = options.config.server.upstream;
+  const deployments = plan.configs.map((config) => resolveDeployment(config, { env: options.env, defaultTimeouts: upstream.timeouts }));
+  const index = new ModelIndex(deployments);
+  const dispatcher = createUpstreamDispatcher({ connectionsPerOrigin: upstream.connectionsPerOrigin, keepAliveTimeoutMs: upstream.keepAliveTimeoutMs, connectTimeoutMs: upstream.timeouts.connectMs });
+  const catalog = loadCatalog();
+  const priceCache = new Map<string, ReturnType<typeof pricesFor>>();
+  const priceOf = (deployment: Deployment) => {
+    if (!priceCache.has(deployment.name)) priceCache.set(deployment.name, pricesFor(deployment, catalog));
+    return priceCache.get(deployment.name);
+  };
+  const costOf = (deployment: Deployment, usage: Usage): NanoUsd | null => computeCost(usage, priceOf(deployment))?.costNano ?? null;
+  const estimate = (request: ChatRequest, deployment?: Deployment): number => {
+    const model = deployment?.catalogModel ? findModel(deployment.catalogModel, catalog) : findModel(request.model, catalog);
+    return estimatePromptTokens(request, model);
+  };
+  const attemptDeps: AttemptDeps = {
+    adapterFor: (deployment) => adapterFor(deployment.provider),
+    callOptions: (deployment, signal, headers, requestId) => ({ signal, dispatcher, headers: simulatorHeaders(headers, deployment), requestId }),
+  };
+  const routing = createRouting({ config: options.config, deployments, catalog, quality: options.quality, priceOf });
+  const simulatedAll = deployments.length > 0 && deployments.every((deployment) => deployment.simulated);
+
+  const runtime: Runtime = {
+    deployments,
+    simulated: simulatedAll,
+    listModels() {
+      const models = index.models().map((id) => {
+        const mirrors = index.lookup(id) ?? [];
+        return { id, ownedBy: mirrors[0]?.provider ?? 'arbiter', simulated: mirrors.every((d) => d.simulated), kind: 'model' as const };
+      });
+      const routes = Object.keys(options.config.routes).map((id) => ({ id, ownedBy: 'arbiter-route', simulated: simulatedAll, kind: 'route' as const }));
+      return [...models, ...routes];
+    },
+    resolve(request, hints) {
+      return resolveTarget({ request, hints, index, routing, config: options.config, estimate });
+    },
+    async executeChat(target, request, callOptions) {
+      const started = performance.now();
+      const result = await runChain({
+        target, routing, signal: callOptions.signal,
+        attempt: (deployment, signal) => attemptChat(attemptDeps, deployment, { ...request, model: deployment.upstreamModel }, signal, callOptions.headers, callOptions.requestId),
+      });
+      const usage = result.value.usage;
+      return { ...result.meta, response: result.value, costNano: usage ? costOf(result.meta.deployment, usage) : null, latencyMs: performance.now() - started };
+    },
+    async executeStream(target, request, callOptions) {
+      const result = await runChain({
+        target, routing, signal: callOptions.signal,
+        attempt: (deployment, signal) => attemptStream(attemptDeps, deployment, { ...request, model: deployment.upstreamModel }, signal, callOptions.headers, callOptions.requestId),
+      });
+      return { ...result.meta, chunks: result.value };
+    },
+    async embed(request, callOptions) {
+      const mirrors = index.lookup(request.model);
+      if (!mirrors) throw new ArbiterError('model_not_found', `The model '${request.model}' does not exist.`, { param: 'model' });
+      const deployment = mirrors.find((candidate) => adapterFor(candidate.provider).embed);
+      const adapter = deployment ? adapterFor(deployment.provider) : undefined;
+      if (!deployment || !adapter?.embed) throw new ArbiterError('invalid_request', `The model '${request.model}' has no deployment that serves embeddings.`, { param: 'model' });
+      const response = await adapter.embed(deployment, { ...request, model: deployment.upstreamModel }, attemptDeps.callOptions(deployment, callOptions.signal, callOptions.headers, callOptions.requestId));
+      const usage: Usage = { prompt_tokens: response.usage.prompt_tokens, completion_tokens: 0, total_tokens: response.usage.total_tokens };
+      return { response: { ...response, model: deployment.model }, deployment, costNano: costOf(deployment, usage) };
+    },
+    costOf,
+    estimatePromptTokens: estimate,
+    chatClient: undefined as unknown as Runtime['chatClient'],
+    isSimulated: (model) => (index.lookup(model) ?? []).every((deployment) => deployment.simulated) && index.lookup(model) !== undefined,
+    providerOf: (model) => index.lookup(model)?.[0]?.provider ?? model,
+    async close() {
+      await dispatcher.close();
+      await plan.simulatorClose?.();
+    },
+  };
+  runtime.chatClient = createRuntimeChatClient(runtime);
+  return runtime;
+}
