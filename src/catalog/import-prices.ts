@@ -17,6 +17,8 @@ export interface PriceChange {
   liteLLMKey: string;
   before: PriceFact | undefined;
   after: PriceFact;
+  /** The map's retirement date for this model id, when it gives one. */
+  deprecationDate?: string;
 }
 
 export interface ImportPlan {
@@ -65,9 +67,11 @@ export function planPriceImport(file: CatalogFile, index: LiteLLMIndex, options:
         return;
       }
       const after = toFact(price, options);
+      let kind = classify(deployment.price, after);
+      if (kind === 'unchanged' && price.deprecationDate && price.deprecationDate !== deployment.deprecationDate) kind = 'refreshed';
       plan.changes.push({
-        kind: classify(deployment.price, after), deploymentId: deployment.id, modelIndex, deploymentIndex,
-        liteLLMKey: price.key, before: deployment.price, after,
+        kind, deploymentId: deployment.id, modelIndex, deploymentIndex, liteLLMKey: price.key, before: deployment.price, after,
+        ...(price.deprecationDate ? { deprecationDate: price.deprecationDate } : {}),
       });
     });
   });
@@ -104,6 +108,7 @@ export function applyPriceImport(yamlText: string, changes: readonly PriceChange
     if (!isMap(deployment) || deployment.get('id') !== change.deploymentId) {
       throw new Error(`catalog changed under the import: ${change.deploymentId} is no longer at models[${change.modelIndex}].deployments[${change.deploymentIndex}]`);
     }
+    if (change.deprecationDate) deployment.set('deprecationDate', change.deprecationDate);
     deployment.set('price', priceNode(doc, change.after));
   }
   return doc.toString({ lineWidth: 0 });
