@@ -25,6 +25,11 @@ function encoderFor(encoding: EncodingName): Encoder {
   return encoder;
 }
 
+/** Loads the rank tables now (about half a second) so the first request does not pay for it. */
+export function preloadTokenizers(encodings: readonly EncodingName[] = ['o200k_base', 'cl100k_base']): void {
+  for (const encoding of encodings) encoderFor(encoding);
+}
+
 // User text may contain "<|endoftext|>"; by default the library throws on special tokens.
 // An empty disallow-list counts them as the plain text the API will also see.
 const plainText = { disallowedSpecial: new Set<string>() };

@@ -3,7 +3,7 @@
  * rewrites the changed ones in place (comments and layout of the YAML file kept), each
  * stamped with the map as its source and the import's as-of date.
  */
-import { isMap, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, parseDocument, Scalar, type Document } from 'yaml';
 import { findLiteLLMPrice, type LiteLLMIndex, type LiteLLMPrice } from './litellm-prices.js';
 import { isLocalPreset, type CatalogFile, type PriceFact } from './schema.js';
 
@@ -111,7 +111,7 @@ export function applyPriceImport(yamlText: string, changes: readonly PriceChange
     if (change.deprecationDate) deployment.set('deprecationDate', change.deprecationDate);
     deployment.set('price', priceNode(doc, change.after));
   }
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 function priceNode(doc: Document, price: PriceFact): unknown {
@@ -123,6 +123,13 @@ function priceNode(doc: Document, price: PriceFact): unknown {
   ordered.source = price.source;
   ordered.asOf = price.asOf;
   if (price.note) ordered.note = price.note;
-  return doc.createNode(ordered);
+  const node = doc.createNode(ordered);
+  // Quote strings as the file does, so a date never reads as anything but a string.
+  if (isMap(node)) {
+    for (const item of node.items) {
+      if (isScalar(item.value) && typeof item.value.value === 'string') item.value.type = Scalar.QUOTE_DOUBLE;
+    }
+  }
+  return node;
 }
 

@@ -13,7 +13,7 @@ export {
   computeCost, estimateWorstCaseCost, usageFromStream, type CostBreakdown, type Prices,
 } from './cost.js';
 export {
-  estimatePromptTokens, estimateTextTokens, countTextTokens, tokenizerFor, type EncodingName, type TokenizerChoice,
+  estimatePromptTokens, estimateTextTokens, countTextTokens, preloadTokenizers, tokenizerFor, type EncodingName, type TokenizerChoice,
 } from './tokens.js';
 export { blendedPrice } from './blended-price.js';
 export { SIM_BASE_URL } from './sim-models.js';

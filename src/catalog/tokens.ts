@@ -10,7 +10,7 @@ import { countTextTokens } from './count-text-tokens.js';
 import type { CatalogModel } from './schema.js';
 import { tokenizerFor, type TokenizerChoice } from './tokenizer-for.js';
 
-export { countTextTokens, type EncodingName } from './count-text-tokens.js';
+export { countTextTokens, preloadTokenizers, type EncodingName } from './count-text-tokens.js';
 export { tokenizerFor, type TokenizerChoice } from './tokenizer-for.js';
 
 type ModelRef = Pick<CatalogModel, 'id' | 'vendor' | 'tokenizer'>;
