@@ -5,7 +5,7 @@
  */
 import type { ChatRequest } from '../../core/chat-request.js';
 import { parseChatRequest } from '../../core/chat-request.js';
-import type { ChatChunk, ChatResponse, Usage } from '../../core/chat-response.js';
+import type { ChatResponse, Usage } from '../../core/chat-response.js';
 import { nanoToUsd, type NanoUsd } from '../../core/money.js';
 import type { GatewayContext, Handler } from '../context.js';
 import type { ResolvedTarget, Runtime } from '../../runtime/types.js';

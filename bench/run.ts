@@ -1,0 +1,28 @@
+/**
+ * `npm run bench`: every benchmark in one run, side by side, on this machine. Figures are
+ * printed with the ratio each goal is stated in; nothing here asserts timing (tests don't).
+ */
+import { benchGateway, formatGatewayBench } from './gateway.js';
+
+interface Section { title: string; run: () => Promise<string> }
+
+const only = process.argv.slice(2);
+const sections: Section[] = [
+  {
+    title: 'Gateway: simulator direct vs bare undici proxy vs Arbiter',
+    run: async () => formatGatewayBench(await benchGateway({ durationSec: Number(process.env.BENCH_SECONDS ?? 5) })),
+  },
+];
+
+const started = Date.now();
+console.log(`Arbiter benchmarks — node ${process.version}, ${(await import('node:os')).cpus().length} cores. Upstream is the SIMULATOR (latency scale 0).`);
+for (const section of sections) {
+  if (only.length > 0 && !only.some((name) => section.title.toLowerCase().includes(name.toLowerCase()))) continue;
+  console.log(`\n== ${section.title}`);
+  try {
+    console.log(await section.run());
+  } catch (error) {
+    console.log(`  failed: ${(error as Error).message}`);
+  }
+}
+console.log(`\nbenchmarks done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
