@@ -3,8 +3,11 @@
  * a migration is written once with Kysely's schema builder so it runs on SQLite and Postgres.
  */
 import type { Migration, MigrationProvider } from 'kysely';
+import { evalsMigration } from './001-evals.js';
 
-const migrations: Record<string, Migration> = {};
+const migrations: Record<string, Migration> = {
+  '001-evals': evalsMigration,
+};
 
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => migrations,
