@@ -4,3 +4,4 @@ export { costPerSuccess, type CostPerSuccess } from './cost-per-success.js';
 export { mcnemarTest, type McNemarResult } from './mcnemar.js';
 export { checkDominance, findLeader, type Tally, type DominanceVerdict } from './dominance.js';
 export { percentile } from './percentile.js';
+export { computeModelSuiteMetrics, type ModelSuiteMetrics, type ResultForMetrics, type ToolCallMetrics } from './model-metrics.js';
