@@ -106,6 +106,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
         suite, model: stopped.model, reason: stopped.reason, detail: stopped.detail, gradedBeforeStop: stopped.atTotal,
         itemsSkipped, estimatedSavedNano: Math.round(failFast.averageCostNano(suite, stopped.model) * itemsSkipped),
       };
+      // Dominated after its last item: nothing was skipped, so nothing to report.
+      if (itemsSkipped === 0) continue;
       state.skips.push(skip);
       logger.info({ runId, suite, model: stopped.model, detail: stopped.detail, itemsSkipped }, 'fail-fast: model dominated, skipping the rest of the suite');
       options.onProgress?.({ type: 'dominated', suite, model: stopped.model, detail: stopped.detail, itemsSkipped });
