@@ -11,7 +11,7 @@ import type { NanoUsd } from '../../core/money.js';
 import type { Store } from '../../store/database.js';
 import { getCachedEvalResponse, type CachedEvalResponse } from '../../store/eval-cache.js';
 import type { EvalResultRecord } from '../../store/eval-results.js';
-import type { Grade } from '../types.js';
+import type { Grade, GraderServices } from '../types.js';
 import type { Budget } from './budget.js';
 import type { EvalTask } from './plan-tasks.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -31,6 +31,7 @@ export interface TaskDeps {
   retryDeps: Omit<RetryDeps, 'onRetry'>;
   onRetry?: (model: string, attempt: number, delayMs: number, error: unknown) => void;
   signal?: AbortSignal;
+  services?: GraderServices;
   now: () => number;
 }
 
@@ -46,9 +47,9 @@ export function buildRequest(task: EvalTask, seed: number | undefined): ChatRequ
   return request;
 }
 
-async function gradeSafely(task: EvalTask, response: ChatResponse, signal: AbortSignal | undefined): Promise<{ grade: Grade; failed: boolean }> {
+async function gradeSafely(task: EvalTask, response: ChatResponse, deps: TaskDeps): Promise<{ grade: Grade; failed: boolean }> {
   try {
-    return { grade: await task.suite.graderFor(task.item).grade({ item: task.item, response, signal }), failed: false };
+    return { grade: await task.suite.graderFor(task.item).grade({ item: task.item, response, signal: deps.signal, ...(deps.services ? { services: deps.services } : {}) }), failed: false };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { grade: { pass: false, score: 0, reason: `grader failed: ${message}` }, failed: true };
@@ -65,7 +66,7 @@ function baseRecord(task: EvalTask, deps: TaskDeps, requestHash: string): EvalRe
 }
 
 async function answeredRecord(task: EvalTask, deps: TaskDeps, base: EvalResultRecord, answer: { response: ChatResponse; costNano: number | null; latencyMs: number; ttftMs: number | null }): Promise<EvalResultRecord> {
-  const { grade, failed } = await gradeSafely(task, answer.response, deps.signal);
+  const { grade, failed } = await gradeSafely(task, answer.response, deps);
   const usage = answer.response.usage;
   return {
     ...base,

@@ -55,7 +55,7 @@ async function openRun(options: RunEvalOptions, now: () => number, simulatedMode
   const startedAt = now();
   await createEvalRun(store, {
     id: runId, startedAt, simulated: simulatedModels.length > 0,
-    options: { ...(options.recordedOptions ?? {}), models: options.models, suites: options.suites.map((suite) => suite.name), simulatedModels },
+    options: { ...(options.recordedOptions ?? {}), modelNames: options.models, suiteNames: options.suites.map((suite) => suite.name), simulatedModels },
   });
   return { runId, startedAt, previous: [] };
 }
@@ -129,6 +129,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       options.onProgress?.({ type: 'retry', model, attempt, delayMs, code });
     },
     signal: options.signal,
+    services: options.services,
     now,
   };
 

@@ -5,7 +5,7 @@ import type { NanoUsd } from '../../core/money.js';
 import type { Store } from '../../store/database.js';
 import type { EvalRunStatus } from '../../store/eval-runs.js';
 import type { ModelSuiteMetrics } from '../stats/model-metrics.js';
-import type { Suite } from '../types.js';
+import type { GraderServices, Suite } from '../types.js';
 import type { RetryPolicy } from './retry.js';
 
 export interface RunEvalOptions {
@@ -41,6 +41,8 @@ export interface RunEvalOptions {
   /** Results per write transaction (default 25). */
   batchSize?: number;
   isSimulated?: (model: string) => boolean;
+  /** Sandbox / judge handed to graders (overrides what suites were built with). */
+  services?: GraderServices;
   /** Stored with the run so `--resume` and reports know how it was made. */
   recordedOptions?: Record<string, unknown>;
   onProgress?: (event: ProgressEvent) => void;
