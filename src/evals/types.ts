@@ -3,8 +3,10 @@
  * chat request; a grader turns the model's response into a grade. Graders are pure except
  * for code execution, which goes through the sandbox.
  */
+import type { ChatClient } from '../core/chat-client.js';
 import type { ChatRequest } from '../core/chat-request.js';
 import type { ChatResponse } from '../core/chat-response.js';
+import type { Sandbox } from './sandbox/sandbox.js';
 
 /** Matches the router's task kinds so eval results feed route policies directly. */
 export type EvalTaskKind = 'code' | 'qa' | 'tools' | 'structured' | 'chat';
@@ -31,10 +33,24 @@ export interface Grade {
   details?: Record<string, number | boolean | string>;
 }
 
+/**
+ * What some graders need beyond the response: code execution and a judge model. Suites are
+ * built with these (loader options) and graders also read them from the context, so a runner
+ * may pass its own per call.
+ */
+export interface GraderServices {
+  /** Lazily started: suites that never run code never pay for a sandbox. */
+  sandbox?: () => Promise<Sandbox>;
+  /** For `llm-judge` assertions. */
+  chat?: ChatClient;
+}
+
 export interface GradeContext {
   item: EvalItem;
   response: ChatResponse;
   signal?: AbortSignal;
+  /** Overrides the services the suite was built with, field by field. */
+  services?: GraderServices;
 }
 
 export interface Grader {

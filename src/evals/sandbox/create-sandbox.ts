@@ -3,17 +3,18 @@
  * explicitly passed `unsafeNoSandbox`), the real Python interpreter, one uid per worker slot
  * when we are root, and a start-up self-test so a broken setup fails here, not on task 1.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArbiterError } from '../../core/errors.js';
+import { logger } from '../../telemetry/logger.js';
 import { countUserTasks } from './count-user-tasks.js';
 import { findBwrap, missingBwrapMessage } from './find-bwrap.js';
 import { resolveLimits } from './limits.js';
 import { PerTaskSandbox } from './per-task-sandbox.js';
 import { resolvePythonInterpreter } from './python-interpreter.js';
 import type { Sandbox, SandboxOptions } from './sandbox.js';
-import { buildBwrapLaunch, buildUnsafeLaunch, readHostLayout, type ServerConfig } from './server-launch.js';
+import { ancestors, buildBwrapLaunch, buildUnsafeLaunch, readHostLayout, type ServerConfig } from './server-launch.js';
 import { ServerProcess } from './server-process.js';
 import { WarmPool } from './warm-pool.js';
 
@@ -30,15 +31,21 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const python = resolvePythonInterpreter(options.python);
   const uid = process.getuid?.() ?? -1;
   const asRoot = uid === 0;
+  // Tasks get their own uid when we are root; on the host (unsafe mode) only if that uid can
+  // still read the interpreter (a pyenv under /root, mode 0700, it cannot).
+  const dropUid = asRoot && (bwrap !== null || python.prefixes.every(isWorldTraversable));
+  if (asRoot && !dropUid) logger.warn('unsafe sandbox as root: tasks keep uid 0, so the process-count limit cannot be enforced');
   const size = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
   const limits = resolveLimits(options.limits);
   const hostRoot = unsafe ? mkdtempSync(join(tmpdir(), 'arbiter-sandbox-')) : null;
+  // Tasks running under their own uid must get through to their slot directory.
+  if (hostRoot && dropUid) chmodSync(hostRoot, 0o711);
   const layout = bwrap ? readHostLayout() : [];
 
   const configFor = (slot: number, oneShot: boolean): ServerConfig => ({
     workRoot: hostRoot ? join(hostRoot, `slot-${slot}`) : '/tmp',
-    uid: asRoot ? (options.uidBase ?? defaultUidBase) + slot : null,
-    nprocBase: asRoot ? 0 : countUserTasks(uid) + nprocHeadroom,
+    uid: dropUid ? (options.uidBase ?? defaultUidBase) + slot : null,
+    nprocBase: dropUid ? 0 : countUserTasks(uid) + nprocHeadroom,
     privatePidNs: bwrap !== null,
     oneShot,
   });
@@ -54,12 +61,28 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     sandbox = new PerTaskSandbox({ ...common, startServer: launcher(true) });
   } else {
     const pool = new WarmPool({ ...common, startServer: launcher(false) });
-    await pool.start();
+    try {
+      await pool.start();
+    } catch (error) {
+      if (hostRoot) rmSync(hostRoot, { recursive: true, force: true });
+      throw new ArbiterError('internal_error', `The code sandbox could not start: ${(error as Error).message}`, { cause: error });
+    }
     sandbox = pool;
   }
   if (hostRoot) sandbox = withCleanup(sandbox, hostRoot);
   await selfTest(sandbox);
   return sandbox;
+}
+
+/** Every directory down to `path` lets others through (o+x). */
+function isWorldTraversable(path: string): boolean {
+  return [...ancestors(path), path].every((dir) => {
+    try {
+      return (statSync(dir).mode & 0o001) !== 0;
+    } catch {
+      return false;
+    }
+  });
 }
 
 async function selfTest(sandbox: Sandbox): Promise<void> {

@@ -128,9 +128,10 @@ def child_main(task, workdir, out_w, err_w, status_w):
         status = exit_code_of(exc)
         flush_std()
         os._exit(status)
-    except BaseException:
+    except BaseException as exc:
         try:
-            traceback.print_exc()
+            # Skip the server's own frame: the traceback starts in the program, as with python3 main.py.
+            traceback.print_exception(type(exc), exc, exc.__traceback__.tb_next)
         except BaseException:
             pass
         flush_std()

@@ -67,8 +67,9 @@ export function buildBwrapLaunch(spec: BwrapLaunchSpec): ServerLaunch {
     // enforced for uid 0 (kernel/fork.c exempts INIT_USER), leaving fork bombs unbounded.
     args.push('--unshare-ipc', '--unshare-pid', '--unshare-net', '--unshare-uts', '--unshare-cgroup-try');
     // Without a user namespace bwrap keeps root's capabilities unless told otherwise; keep only
-    // what the server needs to hand each task its own uid (the task loses them on setuid).
-    args.push('--cap-drop', 'ALL', '--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID');
+    // what the server needs to hand each task its own uid and to kill it at the deadline (the
+    // task loses them all on setuid, see capabilities(7)).
+    args.push('--cap-drop', 'ALL', '--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID', '--cap-add', 'CAP_KILL');
   } else {
     args.push('--unshare-all');
   }
@@ -80,8 +81,16 @@ export function buildBwrapLaunch(spec: BwrapLaunchSpec): ServerLaunch {
     else args.push('--ro-bind', entry.path, entry.path);
   }
   for (const file of optionalFiles) args.push('--ro-bind-try', file, file);
+  const made = new Set<string>();
   for (const prefix of spec.python.prefixes) {
     if (prefix === '/usr' || prefix.startsWith('/usr/')) continue;
+    // bwrap creates missing parents as 0700, which a task's own uid cannot traverse
+    // (/root/.pyenv/versions/3.11.7 under pyenv): create them world-traversable first.
+    for (const parent of ancestors(prefix)) {
+      if (made.has(parent)) continue;
+      made.add(parent);
+      args.push('--perms', '0755', '--dir', parent);
+    }
     args.push('--ro-bind', prefix, prefix);
   }
   args.push('--proc', '/proc', '--dev', '/dev');
@@ -90,6 +99,12 @@ export function buildBwrapLaunch(spec: BwrapLaunchSpec): ServerLaunch {
   args.push('--chdir', spec.config.workRoot);
   args.push('--', ...pythonArgs(spec.python, spec.config));
   return { command: spec.bwrap, args, env: { ...minimalEnv } };
+}
+
+/** `/a/b/c` → `/a`, `/a/b` (not the root, not the path itself). */
+export function ancestors(path: string): string[] {
+  const parts = path.split('/').filter(Boolean);
+  return parts.slice(0, -1).map((_, index) => `/${parts.slice(0, index + 1).join('/')}`);
 }
 
 /** No isolation at all: the same server and rlimits, on the host. */

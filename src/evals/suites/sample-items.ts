@@ -1,0 +1,32 @@
+/**
+ * Deterministic subsets: the first `limit` items, or with a seed a seeded sample (a partial
+ * Fisher-Yates shuffle driven by mulberry32, seeded from a SHA-256 of the seed) returned in the
+ * suite's own order so reports stay readable. Same seed, same items, on every machine.
+ */
+import { createHash } from 'node:crypto';
+
+export function seededRandom(seed: number | string): () => number {
+  let state = createHash('sha256').update(String(seed)).digest().readUInt32BE(0);
+  // mulberry32 (Tommy Ettinger, public domain): small, fast, and good enough for sampling.
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+export function sampleItems<T>(items: readonly T[], options: { limit?: number; seed?: number | string }): T[] {
+  const limit = options.limit === undefined ? items.length : Math.max(0, Math.floor(options.limit));
+  if (limit >= items.length && options.seed === undefined) return [...items];
+  if (options.seed === undefined) return items.slice(0, limit);
+  const random = seededRandom(options.seed);
+  const indices = items.map((_, index) => index);
+  const take = Math.min(limit, indices.length);
+  for (let i = 0; i < take; i += 1) {
+    const j = i + Math.floor(random() * (indices.length - i));
+    [indices[i], indices[j]] = [indices[j] as number, indices[i] as number];
+  }
+  return indices.slice(0, take).sort((a, b) => a - b).map((index) => items[index] as T);
+}
