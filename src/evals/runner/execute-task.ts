@@ -37,7 +37,9 @@ export interface TaskDeps {
 
 export type TaskOutcome =
   | { type: 'graded'; record: EvalResultRecord; cacheEntry?: CachedEvalResponse; paid: boolean }
-  | { type: 'over-budget' };
+  | { type: 'over-budget' }
+  /** The run was cancelled while this call was in flight: nothing to record, resume redoes it. */
+  | { type: 'cancelled' };
 
 export function buildRequest(task: EvalTask, seed: number | undefined): ChatRequest {
   // `Omit` over the loose request type keeps only its index signature, so the item's request
@@ -109,6 +111,7 @@ export async function executeTask(task: EvalTask, deps: TaskDeps): Promise<TaskO
     }, deps.retryPolicy, { ...deps.retryDeps, onRetry: (attempt, delayMs, error) => deps.onRetry?.(task.model, attempt, delayMs, error) });
   } catch (error) {
     deps.budget.settle(reservation, null);
+    if (deps.signal?.aborted) return { type: 'cancelled' };
     const code = isArbiterError(error) ? error.code : 'internal_error';
     const message = error instanceof Error ? error.message : String(error);
     return { type: 'graded', record: { ...base, reason: `call failed: ${message}`, errorCode: code }, paid: false };

@@ -187,3 +187,16 @@ test('progress events count up to the total, with spend per model', async () => 
     assert.equal(events[0]?.done, 0);
   });
 });
+
+test('a grader that throws fails the item with grader_error instead of crashing the run', async () => {
+  await withStore(async (store) => {
+    const exploding = { name: 'boom', grade: async () => { throw new Error('kaboom'); } };
+    const summary = await runEval(base(store, {
+      chatClient: fakeChatClient({ models: { m: { skill: 1, costNano: 1 } } }),
+      suites: [fakeSuite({ name: 's', items: 2, grader: exploding })], models: ['m'],
+    }));
+    const rows = await loadEvalResults(store, summary.runId);
+    assert.deepEqual(rows.map((row) => [row.pass, row.errorCode, row.reason]), [[false, 'grader_error', 'grader failed: kaboom'], [false, 'grader_error', 'grader failed: kaboom']]);
+    assert.equal(summary.status, 'completed');
+  });
+});

@@ -135,6 +135,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
 
   const runTask = async (task: EvalTask): Promise<void> => {
     const outcome = await executeTask(task, deps);
+    if (outcome.type === 'cancelled') return;
     if (outcome.type === 'over-budget') {
       if (!state.stopScheduling && options.budgetNano !== undefined) {
         options.onProgress?.({ type: 'budget-exhausted', spentNano: budget.spentNano, limitNano: options.budgetNano });
@@ -162,6 +163,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     emitProgress();
   };
 
+  let failure: unknown;
   const queues = new Map<string, EvalTask[]>();
   for (const task of tasks) {
     const key = providerOf(task.model);
@@ -177,21 +179,26 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       const pair = pairKey(task.suite.name, task.model);
       if (failFast?.isStopped(task.suite.name, task.model)) continue;
       state.pending.set(pair, (state.pending.get(pair) ?? 1) - 1);
-      await runTask(task);
+      try {
+        await runTask(task);
+      } catch (error) {
+        // A store failure ends the run for every worker; what was graded is still flushed.
+        failure ??= error;
+        state.stopScheduling = true;
+      }
     }
   };
   emitProgress();
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  let failure: unknown;
+  await Promise.all([...queues.values()].flatMap((queue) => {
+    const cursor = { next: 0 };
+    return Array.from({ length: concurrency }, () => worker(queue, cursor));
+  }));
   try {
-    await Promise.all([...queues.values()].flatMap((queue) => {
-      const cursor = { next: 0 };
-      return Array.from({ length: concurrency }, () => worker(queue, cursor));
-    }));
+    await writer.flush();
   } catch (error) {
-    failure = error;
+    failure ??= error;
   }
-  await writer.flush();
 
   const status: EvalRunStatus = failure !== undefined ? 'failed'
     : options.signal?.aborted ? 'aborted'
