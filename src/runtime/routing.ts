@@ -1,30 +1,28 @@
 /**
- * The runtime's bridge to the router: candidates from deployments + catalog + eval quality,
- * compiled per route at start, decided per request, with live health per deployment.
+ * The runtime's bridge to the router: candidates from deployments + catalog facts + eval
+ * quality, routes compiled once at start, a decision per request, live health per deployment.
  */
 import type { ArbiterConfig } from '../config/schema.js';
 import type { ChatRequest } from '../core/chat-request.js';
-import { ArbiterError } from '../core/errors.js';
+import { requestedMaxTokens } from '../core/chat-request.js';
 import type { Deployment } from '../core/provider.js';
-import type { Catalog, PriceFact } from '../catalog/index.js';
+import { findModel, type Catalog, type PriceFact, type Preset } from '../catalog/index.js';
+import { LOCAL_PRESETS } from '../catalog/schema.js';
+import { compileRoute, decide, explainDecision, type CompiledRoute, type Decision } from '../router/decide.js';
+import { HealthTracker } from '../router/deployment-health.js';
+import type { CandidateRoute, QualityFigures, QualityLookup, RequestFacts, RouteCandidate } from '../router/route-candidate.js';
 import type { ResolvedTarget } from './types.js';
 
-export interface QualityFigures {
-  passes: number;
-  total: number;
-  passRate: number;
-  passRateLower: number;
-  passRateUpper: number;
-  avgCostNano?: number;
-  p95LatencyMs?: number;
-}
-
-/** Eval evidence per (model, task kind), read from the store at start and on refresh. */
-export type QualitySource = (modelId: string, taskKind: string) => QualityFigures | undefined;
+export type { QualityFigures };
+export type QualitySource = QualityLookup;
 
 export interface Routing {
+  readonly health: HealthTracker;
   decideRoute(routeName: string, request: ChatRequest, requestId: string, promptTokens: number): ResolvedTarget;
+  decision(routeName: string, request: ChatRequest, requestId: string, promptTokens: number): Decision;
   orderMirrors(mirrors: Deployment[]): Deployment[];
+  /** New eval evidence (after a bake-off or a refresh from the store). */
+  setQuality(quality: QualitySource | undefined): void;
 }
 
 export interface RoutingOptions {
@@ -35,11 +33,89 @@ export interface RoutingOptions {
   priceOf: (deployment: Deployment) => PriceFact | undefined;
 }
 
-export function createRouting(_options: RoutingOptions): Routing {
+const defaultCapabilities = { tools: true, parallelTools: true, jsonSchema: true, vision: false, reasoning: false };
+
+/** Groups deployments by model into candidates carrying the catalog's facts. */
+export function buildCandidates(options: RoutingOptions): RouteCandidate[] {
+  const byModel = new Map<string, RouteCandidate>();
+  for (const deployment of options.deployments) {
+    const model = findModel(deployment.catalogModel ?? deployment.model, options.catalog) ?? findModel(deployment.upstreamModel, options.catalog);
+    let candidate = byModel.get(deployment.model);
+    if (!candidate) {
+      candidate = {
+        modelId: deployment.model,
+        vendor: model?.vendor ?? 'unknown',
+        jurisdiction: model?.jurisdiction ?? 'UNKNOWN',
+        openWeights: model?.openWeights ?? false,
+        capabilities: model?.capabilities ?? defaultCapabilities,
+        contextWindow: model?.contextWindow ?? 128_000,
+        maxOutput: model?.maxOutput ?? 8_192,
+        routes: [],
+      };
+      byModel.set(deployment.model, candidate);
+    }
+    const price = options.priceOf(deployment);
+    const catalogDeployment = model?.deployments.find((entry) => entry.upstreamModel === deployment.upstreamModel && entry.provider === deployment.provider);
+    const local = (deployment.preset !== undefined && LOCAL_PRESETS.includes(deployment.preset as Preset)) || model?.jurisdiction === 'LOCAL';
+    const route: CandidateRoute = {
+      deployment,
+      region: deployment.region ?? catalogDeployment?.region ?? 'unknown',
+      residency: catalogDeployment?.dataResidency ?? (deployment.region ?? 'unknown').toUpperCase(),
+      local,
+      ...(price ? { price: { input: price.input, output: price.output, ...(price.cachedInput !== undefined ? { cachedInput: price.cachedInput } : {}) } } : {}),
+    };
+    candidate.routes.push(route);
+  }
+  return [...byModel.values()];
+}
+
+export function requestFacts(request: ChatRequest, promptTokens: number): RequestFacts {
   return {
-    decideRoute(routeName) {
-      throw new ArbiterError('no_route_candidates', `Route '${routeName}' cannot be decided yet.`);
+    promptTokens,
+    maxOutputTokens: requestedMaxTokens(request) ?? 0,
+    needsTools: (request.tools?.length ?? 0) > 0,
+    needsJsonSchema: request.response_format?.type === 'json_schema',
+    needsVision: request.messages.some((message) => message.role === 'user' && Array.isArray(message.content) && message.content.some((part) => part.type === 'image_url')),
+  };
+}
+
+export function createRouting(options: RoutingOptions): Routing {
+  const health = new HealthTracker();
+  const candidates = buildCandidates(options);
+  const compiled = new Map<string, CompiledRoute>();
+  for (const [name, policy] of Object.entries(options.config.routes)) compiled.set(name, compileRoute(name, policy, candidates));
+  let quality = options.quality;
+
+  const decision = (routeName: string, request: ChatRequest, requestId: string, promptTokens: number): Decision => {
+    const route = compiled.get(routeName);
+    if (!route) throw new Error(`unknown route ${routeName}`);
+    return decide({ compiled: route, facts: requestFacts(request, promptTokens), quality, health, requestId });
+  };
+
+  return {
+    health,
+    decision,
+    decideRoute(routeName, request, requestId, promptTokens) {
+      const made = decision(routeName, request, requestId, promptTokens);
+      return {
+        requested: request.model,
+        routeName,
+        route: options.config.routes[routeName],
+        chain: made.chain,
+        reason: made.reason,
+        explanation: explainDecision(made),
+      };
     },
-    orderMirrors: (mirrors) => mirrors,
+    orderMirrors(mirrors) {
+      if (mirrors.length < 2) return mirrors;
+      const penalty = (deployment: Deployment): number => {
+        const snapshot = health.snapshot(deployment.name);
+        return (snapshot.breaker === 'open' ? 2 : 0) + (snapshot.errorRate > 0.5 ? 1 : 0);
+      };
+      return [...mirrors].sort((a, b) => penalty(a) - penalty(b));
+    },
+    setQuality(next) {
+      quality = next;
+    },
   };
 }

@@ -1,0 +1,137 @@
+/**
+ * The choice: among candidates that satisfy the route's policy, the lowest expected cost per
+ * successful task (expected request cost / measured pass rate), then the others in the same
+ * order as fallbacks. Static rules are compiled once per route; per request only request
+ * facts, evidence and live health are looked at.
+ */
+import type { RouteConfig } from '../config/routes.js';
+import type { Deployment } from '../core/provider.js';
+import { dynamicExclusions, staticExclusions, type EligibleCandidate, type ExcludedCandidate } from './filter-candidates.js';
+import type { HealthTracker } from './deployment-health.js';
+import type { CandidateRoute, QualityLookup, RequestFacts, RouteCandidate } from './route-candidate.js';
+
+export interface CompiledRoute {
+  name: string;
+  policy: RouteConfig;
+  eligible: Array<{ candidate: RouteCandidate; routes: CandidateRoute[] }>;
+  excluded: ExcludedCandidate[];
+}
+
+export interface Survivor {
+  modelId: string;
+  deployment: string;
+  expectedCostNano: number | null;
+  passRate: number | null;
+  costPerSuccessNano: number | null;
+  unexplored: boolean;
+}
+
+export interface Decision {
+  route: string;
+  chain: Deployment[];
+  reason: string;
+  survivors: Survivor[];
+  excluded: ExcludedCandidate[];
+}
+
+export function compileRoute(name: string, policy: RouteConfig, candidates: readonly RouteCandidate[]): CompiledRoute {
+  const eligible: CompiledRoute['eligible'] = [];
+  const excluded: ExcludedCandidate[] = [];
+  for (const candidate of candidates) {
+    const { reasons, routes } = staticExclusions(policy, candidate);
+    if (reasons.length > 0) excluded.push({ modelId: candidate.modelId, reasons });
+    else eligible.push({ candidate, routes });
+  }
+  return { name, policy, eligible, excluded };
+}
+
+/** Stable [0,1) from a string (FNV-1a), so exploration is sticky per request id. */
+export function unitHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  // Divide by 2^32 so the result covers [0,1) evenly and never reaches 1.
+  return (hash >>> 0) / 4294967296;
+}
+
+function expectedCostNano(route: CandidateRoute, facts: RequestFacts, avgCostNano: number | undefined): number | null {
+  if (avgCostNano !== undefined) return avgCostNano;
+  if (!route.price) return null;
+  const expectedOutput = Math.min(facts.maxOutputTokens, 256);
+  return Math.round(facts.promptTokens * route.price.input * 1000 + expectedOutput * route.price.output * 1000);
+}
+
+function orderRoutes(routes: CandidateRoute[], health: HealthTracker | undefined): CandidateRoute[] {
+  const score = (route: CandidateRoute): number => {
+    if (!health) return 0;
+    const snapshot = health.snapshot(route.deployment.name);
+    return (snapshot.breaker === 'open' ? 2 : 0) + (snapshot.errorRate > 0.5 ? 1 : 0);
+  };
+  const priceOf = (route: CandidateRoute): number => (route.price ? route.price.input * 3 + route.price.output : Number.POSITIVE_INFINITY);
+  return [...routes].sort((a, b) => score(a) - score(b) || priceOf(a) - priceOf(b));
+}
+
+export interface DecideInput {
+  compiled: CompiledRoute;
+  facts: RequestFacts;
+  quality?: QualityLookup;
+  health?: HealthTracker;
+  requestId: string;
+}
+
+function rank(entry: EligibleCandidate, routes: CandidateRoute[], facts: RequestFacts): Survivor {
+  const cost = expectedCostNano(routes[0]!, facts, entry.quality?.avgCostNano);
+  const passRate = entry.quality && entry.quality.total > 0 ? entry.quality.passRate : null;
+  const costPerSuccessNano = cost === null ? null : passRate === null ? cost : passRate > 0 ? Math.round(cost / passRate) : null;
+  return { modelId: entry.candidate.modelId, deployment: routes[0]!.deployment.name, expectedCostNano: cost, passRate, costPerSuccessNano, unexplored: entry.unexplored };
+}
+
+const sortKey = (survivor: Survivor): number => survivor.costPerSuccessNano ?? Number.POSITIVE_INFINITY;
+
+export function decide(input: DecideInput): Decision {
+  const { compiled, facts } = input;
+  const excluded = [...compiled.excluded];
+  const ranked: Array<{ survivor: Survivor; routes: CandidateRoute[] }> = [];
+  for (const { candidate, routes } of compiled.eligible) {
+    const dynamic = dynamicExclusions(compiled.policy, candidate, facts, input.quality);
+    if (dynamic.reasons.length > 0) {
+      excluded.push({ modelId: candidate.modelId, reasons: dynamic.reasons });
+      continue;
+    }
+    const ordered = orderRoutes(routes, input.health);
+    ranked.push({ survivor: rank({ candidate, routes, quality: dynamic.quality, unexplored: dynamic.unexplored }, ordered, facts), routes: ordered });
+  }
+  const explore = compiled.policy.explore > 0 && unitHash(input.requestId) < compiled.policy.explore;
+  ranked.sort((a, b) => {
+    if (a.survivor.unexplored !== b.survivor.unexplored) return (a.survivor.unexplored === explore) ? -1 : 1;
+    return sortKey(a.survivor) - sortKey(b.survivor) || a.survivor.modelId.localeCompare(b.survivor.modelId);
+  });
+  const chain = ranked.flatMap((entry) => entry.routes.map((route) => route.deployment)).slice(0, 1 + compiled.policy.maxFallbacks);
+  return { route: compiled.name, chain, reason: reasonFor(compiled.name, ranked[0]?.survivor, explore), survivors: ranked.map((entry) => entry.survivor), excluded };
+}
+
+function formatNanoUsd(nano: number | null): string {
+  return nano === null ? 'unpriced' : `$${(nano / 1e9).toPrecision(3)}`;
+}
+
+function reasonFor(route: string, best: Survivor | undefined, explore: boolean): string {
+  if (!best) return `route ${route}: no candidate satisfies the policy`;
+  if (best.unexplored && explore) return `route ${route}: exploring ${best.modelId} (no eval data yet)`;
+  const evidence = best.passRate === null ? 'no eval evidence needed' : `pass rate ${best.passRate.toFixed(2)}`;
+  return `route ${route}: ${best.modelId} lowest cost per success ${formatNanoUsd(best.costPerSuccessNano)} (${evidence})`;
+}
+
+export function explainDecision(decision: Decision): string {
+  const lines = [`Route ${decision.route}: ${decision.reason}`, '', 'Survivors (in chain order):'];
+  if (decision.survivors.length === 0) lines.push('  (none)');
+  for (const survivor of decision.survivors) {
+    lines.push(`  ${survivor.modelId.padEnd(28)} via ${survivor.deployment.padEnd(32)} expected ${formatNanoUsd(survivor.expectedCostNano).padEnd(10)} pass ${survivor.passRate === null ? 'n/a ' : survivor.passRate.toFixed(2)}  cost/success ${formatNanoUsd(survivor.costPerSuccessNano)}${survivor.unexplored ? '  [unexplored]' : ''}`);
+  }
+  lines.push('', 'Excluded:');
+  if (decision.excluded.length === 0) lines.push('  (none)');
+  for (const entry of decision.excluded) lines.push(`  ${entry.modelId.padEnd(28)} ${entry.reasons.join('; ')}`);
+  lines.push('', `Chain: ${decision.chain.map((deployment) => deployment.name).join(' -> ') || '(empty)'}`);
+  return lines.join('\n');
+}

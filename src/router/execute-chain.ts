@@ -1,0 +1,110 @@
+/**
+ * Runs attempts down an ordered chain: retryable failures (429, 5xx, timeouts, connection
+ * errors) retry the same deployment with jittered backoff honouring Retry-After, then fall
+ * back to the next; a client-caused 4xx is returned at once. Open breakers are skipped.
+ */
+import { ArbiterError, isArbiterError } from '../core/errors.js';
+import type { Deployment } from '../core/provider.js';
+import { backoffDelay, type BackoffPolicy } from './backoff.js';
+import type { HealthTracker } from './deployment-health.js';
+
+export interface AttemptLog {
+  deployment: string;
+  ok: boolean;
+  errorCode?: string;
+  status?: number;
+  latencyMs: number;
+}
+
+export interface ChainPolicy extends BackoffPolicy {
+  /** Attempts per deployment, first try included. */
+  maxAttempts: number;
+}
+
+export interface ExecuteChainInput<T> {
+  chain: readonly Deployment[];
+  attempt: (deployment: Deployment, signal?: AbortSignal) => Promise<T>;
+  policy: ChainPolicy;
+  health?: HealthTracker;
+  signal?: AbortSignal;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface ChainResult<T> {
+  value: T;
+  deployment: Deployment;
+  attempts: AttemptLog[];
+  retries: number;
+  fallbacks: number;
+}
+
+export const sleepFor = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve, reject) => {
+  if (ms <= 0) return resolve();
+  const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+  const onAbort = () => { clearTimeout(timer); reject(signal?.reason ?? new Error('aborted')); };
+  signal?.addEventListener('abort', onAbort, { once: true });
+});
+
+function asArbiterError(error: unknown): ArbiterError {
+  return isArbiterError(error) ? error : new ArbiterError('upstream_error', error instanceof Error ? error.message : String(error), { cause: error, retryable: true });
+}
+
+/** All failed: the same status everywhere keeps that status (a 429 stays a 429 with its Retry-After); otherwise 502. */
+function aggregate(errors: ArbiterError[]): ArbiterError {
+  const last = errors[errors.length - 1];
+  if (!last) return new ArbiterError('no_route_candidates', 'No deployment is available for this request (all circuit breakers open or no candidates).');
+  if (errors.length === 1 || errors.every((error) => error.status === last.status)) {
+    return new ArbiterError(last.code, last.message, { status: last.status, retryAfterMs: last.retryAfterMs, upstream: last.upstream, attempts: errors, param: last.param, retryable: last.retryable });
+  }
+  const summary = errors.map((error) => `${error.upstream?.deployment ?? '?'}: ${error.status} ${error.message}`).join('; ');
+  return new ArbiterError('all_targets_failed', `All ${errors.length} attempts failed: ${summary}`, { attempts: errors });
+}
+
+export async function executeChain<T>(input: ExecuteChainInput<T>): Promise<ChainResult<T>> {
+  const sleep = input.sleep ?? sleepFor;
+  const random = input.random ?? Math.random;
+  const now = input.now ?? (() => performance.now());
+  const attempts: AttemptLog[] = [];
+  const errors: ArbiterError[] = [];
+  let retries = 0;
+  let deploymentsTried = 0;
+  for (const deployment of input.chain) {
+    if (input.health && !input.health.tryAcquire(deployment.name)) continue;
+    deploymentsTried += 1;
+    for (let attemptIndex = 0; attemptIndex < input.policy.maxAttempts; attemptIndex++) {
+      if (input.signal?.aborted) throw asArbiterError(input.signal.reason);
+      const started = now();
+      try {
+        const value = await input.attempt(deployment, input.signal);
+        const latencyMs = now() - started;
+        attempts.push({ deployment: deployment.name, ok: true, latencyMs });
+        input.health?.record(deployment.name, true, latencyMs);
+        return { value, deployment, attempts, retries, fallbacks: deploymentsTried - 1 };
+      } catch (caught) {
+        const error = asArbiterError(caught);
+        const latencyMs = now() - started;
+        attempts.push({ deployment: deployment.name, ok: false, errorCode: error.code, status: error.status, latencyMs });
+        if (input.signal?.aborted || error.code === 'client_closed') throw error;
+        if (!error.retryable) {
+          // The caller's fault, not the deployment's: it answered, so it counts as healthy.
+          input.health?.record(deployment.name, true, latencyMs);
+          throw error;
+        }
+        input.health?.record(deployment.name, false, latencyMs);
+        errors.push(error);
+        const lastTry = attemptIndex === input.policy.maxAttempts - 1;
+        // A Retry-After longer than we are willing to wait means: try elsewhere now.
+        if (lastTry || (error.retryAfterMs !== undefined && error.retryAfterMs > input.policy.maxDelayMs)) break;
+        if (!input.health || input.health.tryAcquire(deployment.name)) {
+          retries += 1;
+          await sleep(backoffDelay(attemptIndex, input.policy, random, error.retryAfterMs), input.signal);
+        } else {
+          break;
+        }
+      }
+    }
+  }
+  throw aggregate(errors);
+}

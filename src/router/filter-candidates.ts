@@ -1,0 +1,86 @@
+/**
+ * Applies a route's policy to the candidates. Every rule names what it excluded, so the
+ * decision can be explained; residency and locality filter routes within a model, and a
+ * model survives while any of its mirrors qualifies.
+ */
+import type { RouteConfig } from '../config/routes.js';
+import type { CandidateRoute, QualityLookup, RequestFacts, RouteCandidate } from './route-candidate.js';
+
+export interface EligibleCandidate {
+  candidate: RouteCandidate;
+  routes: CandidateRoute[];
+  /** Quality on the route's task kind; undefined when unmeasured (explore only). */
+  quality?: ReturnType<QualityLookup>;
+  unexplored: boolean;
+}
+
+export interface ExcludedCandidate {
+  modelId: string;
+  reasons: string[];
+}
+
+export interface FilterResult {
+  eligible: EligibleCandidate[];
+  excluded: ExcludedCandidate[];
+}
+
+const blended = (price: { input: number; output: number }): number => (3 * price.input + price.output) / 4;
+
+/** Rules that depend only on the policy and the candidate: computed once per route. */
+export function staticExclusions(policy: RouteConfig, candidate: RouteCandidate): { reasons: string[]; routes: CandidateRoute[] } {
+  const reasons: string[] = [];
+  const rules = policy.compliance;
+  if (policy.candidates && !policy.candidates.includes(candidate.modelId) && !candidate.routes.some((route) => policy.candidates!.includes(route.deployment.name))) {
+    reasons.push('not listed in the route candidates');
+  }
+  if (rules.allowJurisdictions && !rules.allowJurisdictions.includes(candidate.jurisdiction)) reasons.push(`vendor jurisdiction ${candidate.jurisdiction} not allowed`);
+  if (rules.denyJurisdictions?.includes(candidate.jurisdiction)) reasons.push(`vendor jurisdiction ${candidate.jurisdiction} denied`);
+  if (rules.excludeVendors?.includes(candidate.vendor)) reasons.push(`vendor ${candidate.vendor} excluded`);
+  if (rules.openWeightsOnly && !candidate.openWeights) reasons.push('not open weights');
+  for (const need of policy.require) {
+    const has = need === 'tools' ? candidate.capabilities.tools
+      : need === 'parallel_tools' ? candidate.capabilities.parallelTools
+        : need === 'json_schema' ? candidate.capabilities.jsonSchema
+          : need === 'vision' ? candidate.capabilities.vision
+            : candidate.capabilities.reasoning;
+    if (!has) reasons.push(`lacks required capability ${need}`);
+  }
+  let routes = candidate.routes;
+  if (rules.allowRegions) {
+    routes = routes.filter((route) => rules.allowRegions!.includes(route.region) || rules.allowRegions!.includes(route.residency.toLowerCase()));
+    if (routes.length === 0) reasons.push(`no mirror hosted in ${rules.allowRegions.join('/')}`);
+  }
+  if (rules.localOnly) {
+    routes = routes.filter((route) => route.local);
+    if (routes.length === 0) reasons.push('no local mirror (route is local-only)');
+  }
+  if (policy.maxPricePerMTokens !== undefined) {
+    routes = routes.filter((route) => route.price !== undefined && blended(route.price) <= policy.maxPricePerMTokens!);
+    if (routes.length === 0) reasons.push(`no mirror priced at or under $${policy.maxPricePerMTokens}/M tokens (unpriced counts as over)`);
+  }
+  return { reasons, routes };
+}
+
+/** Rules that depend on the request and on measured evidence. */
+export function dynamicExclusions(policy: RouteConfig, candidate: RouteCandidate, facts: RequestFacts, quality: QualityLookup | undefined): { reasons: string[]; quality?: ReturnType<QualityLookup>; unexplored: boolean } {
+  const reasons: string[] = [];
+  if (facts.needsTools && !candidate.capabilities.tools) reasons.push('request has tools; model lacks tool calling');
+  if (facts.needsJsonSchema && !candidate.capabilities.jsonSchema) reasons.push('request needs json_schema; model lacks it');
+  if (facts.needsVision && !candidate.capabilities.vision) reasons.push('request has images; model lacks vision');
+  const needed = facts.promptTokens + facts.maxOutputTokens;
+  if (needed > candidate.contextWindow) reasons.push(`needs ${needed} tokens of context, window is ${candidate.contextWindow}`);
+  const measured = quality?.(candidate.modelId, policy.task);
+  let unexplored = false;
+  if (policy.qualityFloor !== undefined) {
+    if (!measured || measured.total === 0) {
+      if (policy.explore > 0) unexplored = true;
+      else reasons.push(`no eval data for ${policy.task}`);
+    } else if (measured.passRateLower < policy.qualityFloor) {
+      reasons.push(`pass-rate lower bound ${measured.passRateLower.toFixed(2)} < floor ${policy.qualityFloor} (${measured.passes}/${measured.total})`);
+    }
+  }
+  if (policy.maxLatencyP95Ms !== undefined && measured?.p95LatencyMs !== undefined && measured.p95LatencyMs > policy.maxLatencyP95Ms) {
+    reasons.push(`p95 latency ${Math.round(measured.p95LatencyMs)} ms > ceiling ${policy.maxLatencyP95Ms} ms`);
+  }
+  return { reasons, quality: measured, unexplored };
+}

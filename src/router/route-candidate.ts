@@ -1,0 +1,49 @@
+/**
+ * What the router knows about a candidate: one model (the unit of quality) with one or more
+ * routes (deployments serving the same weights: vendor, reseller, local mirror).
+ */
+import type { Deployment } from '../core/provider.js';
+
+export interface CandidatePrice { input: number; cachedInput?: number; output: number }
+
+export interface CandidateRoute {
+  deployment: Deployment;
+  region: string;
+  residency: string;
+  local: boolean;
+  /** Undefined = unpriced. */
+  price?: CandidatePrice;
+}
+
+export interface RouteCandidate {
+  modelId: string;
+  vendor: string;
+  jurisdiction: string;
+  openWeights: boolean;
+  capabilities: { tools: boolean; parallelTools: boolean; jsonSchema: boolean; vision: boolean; reasoning: boolean };
+  contextWindow: number;
+  maxOutput: number;
+  routes: CandidateRoute[];
+}
+
+export interface QualityFigures {
+  passes: number;
+  total: number;
+  passRate: number;
+  passRateLower: number;
+  passRateUpper: number;
+  avgCostNano?: number;
+  p95LatencyMs?: number;
+}
+
+/** Eval evidence per (model, task kind). */
+export type QualityLookup = (modelId: string, taskKind: string) => QualityFigures | undefined;
+
+/** Facts of the request that decide eligibility. */
+export interface RequestFacts {
+  promptTokens: number;
+  maxOutputTokens: number;
+  needsTools: boolean;
+  needsJsonSchema: boolean;
+  needsVision: boolean;
+}
