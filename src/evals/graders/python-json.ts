@@ -5,6 +5,8 @@
  * prototype surprises). `pyEquals` is Python's `==` on these values (True == 1 == 1.0).
  */
 export type PyValue = null | boolean | string | bigint | number | PyValue[] | PyDict;
+// An interface (not a type alias) so the recursive reference through Map type-checks.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface PyDict extends Map<string, PyValue> {}
 
 export type PyTypeName = 'NoneType' | 'bool' | 'str' | 'int' | 'float' | 'list' | 'dict';

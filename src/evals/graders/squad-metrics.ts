@@ -10,6 +10,8 @@
  */
 const asciiPunctuation = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
 const articles = /(?<![\p{L}\p{N}_])(?:a|an|the)(?![\p{L}\p{N}_])/gu;
+// \x1c-\x1f are whitespace to str.split() (file/group/record/unit separators).
+// eslint-disable-next-line no-control-regex
 const pythonWhitespace = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
 export function pythonSplit(text: string): string[] {
