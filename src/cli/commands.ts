@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerCatalogCommand } from './catalog.js';
 import { registerServeCommand } from './serve.js';
+import { registerStartCommand } from './start.js';
+import { registerRouteCommand } from './route.js';
 import { registerModelsCommand } from './models.js';
 import { registerEvalCommand } from './eval.js';
 import { registerReportCommand } from './report.js';
@@ -10,5 +12,5 @@ import { registerTrendCommand } from './trend.js';
 export type RegisterCommand = (program: Command) => void;
 
 /** Every subcommand, in the order `arbiter --help` lists them. */
-export const commands: RegisterCommand[] = [registerServeCommand, registerModelsCommand, registerCatalogCommand];
+export const commands: RegisterCommand[] = [registerStartCommand, registerServeCommand, registerRouteCommand, registerModelsCommand, registerCatalogCommand];
 commands.push(registerEvalCommand, registerReportCommand, registerDiffCommand, registerTrendCommand);

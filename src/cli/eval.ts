@@ -85,7 +85,7 @@ export function resolveSuites(specs: readonly string[], options: SuiteLoadOption
 }
 
 /** Reserve per call: prompt estimate at input price + the output cap (or 1024) at output price. */
-function costEstimator(runtime: Runtime) {
+export function costEstimator(runtime: Runtime) {
   return (model: string, request: ChatRequest) => {
     const deployment = runtime.deployments.find((candidate) => candidate.model === model || candidate.name === model);
     if (!deployment) return undefined;
@@ -94,7 +94,7 @@ function costEstimator(runtime: Runtime) {
   };
 }
 
-function progressBar(enabled: boolean, simulated: boolean) {
+export function progressBar(enabled: boolean, simulated: boolean) {
   if (!enabled) return { update: (_event: ProgressEvent) => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar({
     format: `{bar} {value}/{total} | pass {passes} | err {errors} | cache {cache} | spent {spent}${simulated ? ' | SIMULATED' : ''}`,

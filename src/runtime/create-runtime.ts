@@ -24,6 +24,7 @@ import { resolveTarget } from './resolve-target.js';
 import { createRuntimeChatClient } from './runtime-chat-client.js';
 import type { Runtime } from './types.js';
 import { createRouting, type QualitySource } from './routing.js';
+import { explainDecision } from '../router/decide.js';
 
 export interface RuntimeOptions {
   config: ArbiterConfig;
@@ -120,6 +121,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     estimatePromptTokens: estimate,
     chatClient: undefined as unknown as Runtime['chatClient'],
     isSimulated: (model) => (index.lookup(model) ?? []).every((deployment) => deployment.simulated) && index.lookup(model) !== undefined,
+    setQuality: (quality) => routing.setQuality(quality),
+    explainRoute(routeName, request) {
+      if (!options.config.routes[routeName]) throw new ArbiterError('not_found', `The route '${routeName}' does not exist.`);
+      return explainDecision(routing.decision(routeName, request, 'explain', estimate(request)));
+    },
     providerOf: (model) => index.lookup(model)?.[0]?.provider ?? model,
     async close() {
       await dispatcher.close();

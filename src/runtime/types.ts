@@ -10,6 +10,7 @@ import type { Deployment } from '../core/provider.js';
 import type { EmbeddingRequest, EmbeddingResponse } from '../core/embeddings.js';
 import type { NanoUsd } from '../core/money.js';
 import type { RouteConfig } from '../config/routes.js';
+import type { QualityLookup } from '../router/route-candidate.js';
 
 export interface TargetHints {
   /** `x-arbiter-route` header. */
@@ -80,6 +81,10 @@ export interface Runtime {
   estimatePromptTokens(request: ChatRequest, deployment?: Deployment): number;
   chatClient: ChatClient;
   isSimulated(model: string): boolean;
+  /** Replaces the eval evidence routes decide on (after a bake-off or a store refresh). */
+  setQuality(quality: QualityLookup | undefined): void;
+  /** The full decision for a route, for `arbiter route --explain`. */
+  explainRoute(routeName: string, request: ChatRequest): string;
   providerOf(model: string): string;
   close(): Promise<void>;
 }
