@@ -3,6 +3,8 @@
  * printed with the ratio each goal is stated in; nothing here asserts timing (tests don't).
  */
 import { benchGateway, formatGatewayBench } from './gateway.js';
+import { benchEvals, formatEvalsBench } from './evals.js';
+import { benchSandbox, formatSandboxBench } from './sandbox.js';
 
 interface Section { title: string; run: () => Promise<string> }
 
@@ -11,6 +13,14 @@ const sections: Section[] = [
   {
     title: 'Gateway: simulator direct vs bare undici proxy vs Arbiter',
     run: async () => formatGatewayBench(await benchGateway({ durationSec: Number(process.env.BENCH_SECONDS ?? 5) })),
+  },
+  {
+    title: 'Eval runner: throughput, CPU per task, fail-fast saving',
+    run: async () => formatEvalsBench(await benchEvals()),
+  },
+  {
+    title: 'Sandbox: warm fork-server pool vs bwrap per task',
+    run: async () => formatSandboxBench(await benchSandbox()),
   },
 ];
 
