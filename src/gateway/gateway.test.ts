@@ -1,0 +1,144 @@
+/**
+ * Level 2: the gateway in-process on port 0 with a fake runtime, so HTTP behaviour (errors,
+ * limits, SSE framing, client disconnects) is tested apart from any provider.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import { parseConfig } from '../config/load.js';
+import { ArbiterError } from '../core/errors.js';
+import type { ChatChunk, ChatResponse } from '../core/chat-response.js';
+import type { Deployment } from '../core/provider.js';
+import { createLogger } from '../telemetry/logger.js';
+import type { Runtime } from '../runtime/types.js';
+import { createGatewayApp } from './app.js';
+import { listen, type ListeningServer } from './server.js';
+
+const deployment: Deployment = { name: 'fake', model: 'fake', provider: 'openai', upstreamModel: 'fake', baseUrl: 'http://x', timeouts: { connectMs: 1, firstByteMs: 1, totalMs: 1 } };
+const response: ChatResponse = {
+  id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'fake',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'hello there' }, finish_reason: 'stop', logprobs: null }],
+  usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 },
+};
+let upstreamAborted = false;
+
+async function* chunks(failAfterFirst: boolean, hang: boolean): AsyncIterable<ChatChunk> {
+  const base = { id: 'c', object: 'chat.completion.chunk' as const, created: 1, model: 'fake' };
+  yield { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: 'hel' }, finish_reason: null }] };
+  if (failAfterFirst) throw new ArbiterError('upstream_error', 'stream cut');
+  if (hang) {
+    await new Promise((resolve) => setTimeout(resolve, 60_000).unref());
+  }
+  yield { ...base, choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }] };
+  yield { ...base, choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } };
+}
+
+const fakeRuntime = {
+  deployments: [deployment],
+  simulated: false,
+  listModels: () => [{ id: 'fake', ownedBy: 'openai', simulated: false, kind: 'model' as const }],
+  resolve(request) {
+    if (request.model !== 'fake' && request.model !== 'cut' && request.model !== 'hang' && request.model !== 'busy') throw new ArbiterError('model_not_found', `The model '${request.model}' does not exist.`, { param: 'model' });
+    return { requested: request.model, chain: [deployment], reason: 'test' };
+  },
+  async executeChat(_target, request) {
+    if (request.model === 'busy') throw new ArbiterError('rate_limited', 'upstream busy', { retryAfterMs: 3000 });
+    return { response, costNano: 1500, latencyMs: 1, deployment, attempts: [], retries: 0, fallbacks: 0 };
+  },
+  async executeStream(_target, request, options) {
+    options.signal?.addEventListener('abort', () => { upstreamAborted = true; });
+    return { chunks: chunks(request.model === 'cut', request.model === 'hang'), deployment, attempts: [], retries: 0, fallbacks: 0 };
+  },
+  async embed() { throw new ArbiterError('invalid_request', 'no embeddings'); },
+  costOf: () => 1000,
+  estimatePromptTokens: () => 5,
+  chatClient: { chat: async () => { throw new Error('unused'); } },
+  isSimulated: () => false,
+  setQuality: () => undefined,
+  explainRoute: () => '',
+  providerOf: () => 'openai',
+  close: async () => undefined,
+} satisfies Runtime;
+
+let server: ListeningServer;
+before(async () => {
+  const config = parseConfig({ server: { bodyLimitBytes: 1024 } }, {});
+  server = await listen(createGatewayApp({ config, runtime: fakeRuntime, logger: createLogger('silent') }), '127.0.0.1', 0);
+});
+after(() => server.close());
+
+function post(path: string, body: string, headers: Record<string, string> = {}) {
+  return fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+}
+
+async function expectError(res: Response, status: number, param?: string) {
+  assert.equal(res.status, status);
+  const body = await res.json() as { error: { message: string; type: string; param: string | null; code: string } };
+  assert.equal(typeof body.error.message, 'string');
+  assert.equal(typeof body.error.type, 'string');
+  if (param !== undefined) assert.equal(body.error.param, param);
+  return body;
+}
+
+describe('bad input gets a clear OpenAI error, never a crash', () => {
+  test('malformed JSON is 400', async () => expectError(await post('/v1/chat/completions', '{"model":'), 400));
+  test('a non-object body is 400', async () => expectError(await post('/v1/chat/completions', '[1,2]'), 400));
+  test('an empty body is 400', async () => expectError(await post('/v1/chat/completions', ''), 400));
+  test('a wrong type names the field', async () => expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake', messages: [{ role: 'user', content: 5 }] })), 400, 'messages[0].content'));
+  test('an unknown role names the field', async () => expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake', messages: [{ role: 'wizard', content: 'x' }] })), 400, 'messages[0].role'));
+  test('missing messages names the field', async () => expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake' })), 400, 'messages'));
+  test('out-of-range temperature names the field', async () => expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake', messages: [{ role: 'user', content: 'x' }], temperature: 3 })), 400, 'temperature'));
+  test('an oversized body is 413', async () => expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake', messages: [{ role: 'user', content: 'x'.repeat(5000) }] })), 413));
+  test('an unknown model is 404', async () => expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })), 404, 'model'));
+  test('an unknown endpoint is 404 and a wrong method 405', async () => {
+    await expectError(await fetch(`${server.url}/v1/nothing`), 404);
+    await expectError(await fetch(`${server.url}/v1/chat/completions`), 405);
+  });
+  test('an upstream 429 keeps its status and Retry-After', async () => {
+    const res = await post('/v1/chat/completions', JSON.stringify({ model: 'busy', messages: [{ role: 'user', content: 'x' }] }));
+    await expectError(res, 429);
+    assert.equal(res.headers.get('retry-after'), '3');
+  });
+  test('the server still answers after all of that', async () => {
+    const res = await fetch(`${server.url}/healthz`);
+    assert.equal(res.status, 200);
+  });
+});
+
+describe('responses', () => {
+  test('JSON answer carries cost in usage and headers, and a request id', async () => {
+    const res = await post('/v1/chat/completions', JSON.stringify({ model: 'fake', messages: [{ role: 'user', content: 'hi' }] }));
+    assert.equal(res.status, 200);
+    const body = await res.json() as ChatResponse;
+    assert.equal(body.choices[0]?.message.content, 'hello there');
+    assert.equal(body.usage?.cost_usd, 1.5e-6);
+    assert.equal(res.headers.get('x-arbiter-cost-usd'), '0.000001500');
+    assert.match(res.headers.get('x-request-id') ?? '', /^req_/);
+  });
+
+  test('SSE drops the usage chunk unless include_usage was asked for', async () => {
+    const plain = await (await post('/v1/chat/completions', JSON.stringify({ model: 'fake', stream: true, messages: [{ role: 'user', content: 'hi' }] }))).text();
+    assert.ok(plain.endsWith('data: [DONE]\n\n'));
+    assert.ok(!plain.includes('"usage":{'));
+    const withUsage = await (await post('/v1/chat/completions', JSON.stringify({ model: 'fake', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] }))).text();
+    assert.match(withUsage, /"cost_usd":0\.000001/);
+  });
+
+  test('a stream that fails after its first byte ends with an in-band error event', async () => {
+    const text = await (await post('/v1/chat/completions', JSON.stringify({ model: 'cut', stream: true, messages: [{ role: 'user', content: 'hi' }] }))).text();
+    assert.match(text, /"content":"hel"/);
+    assert.match(text, /data: \{"error":\{"message":"stream cut"/);
+    assert.ok(!text.includes('[DONE]'));
+  });
+
+  test('a client that disconnects aborts the upstream call', async () => {
+    upstreamAborted = false;
+    await new Promise<void>((resolve) => {
+      const req = httpRequest(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        res.once('data', () => { req.destroy(); setTimeout(resolve, 100); });
+      });
+      req.end(JSON.stringify({ model: 'hang', stream: true, messages: [{ role: 'user', content: 'hi' }] }));
+    });
+    assert.equal(upstreamAborted, true);
+  });
+});
