@@ -75,6 +75,11 @@ function setDecisionHeaders(ctx: GatewayContext, deployment: { name: string; mod
   if (deployment.simulated) ctx.responseHeaders['x-arbiter-simulated'] = 'true';
 }
 
+function setAttemptHeaders(ctx: GatewayContext, retries: number, fallbacks: number): void {
+  ctx.responseHeaders['x-arbiter-retries'] = String(retries);
+  ctx.responseHeaders['x-arbiter-fallbacks'] = String(fallbacks);
+}
+
 async function completeChat(ctx: GatewayContext, deps: ChatRouteDeps, target: ResolvedTarget, admission: ChatAdmission, outcome: ChatOutcome): Promise<void> {
   const result = await deps.runtime.executeChat(target, admission.request, { signal: ctx.signal, requestId: ctx.requestId, headers: admission.upstreamHeaders });
   Object.assign(outcome, { deployment: result.deployment, attempts: result.attempts, retries: result.retries, fallbacks: result.fallbacks, costNano: result.costNano });
@@ -83,6 +88,7 @@ async function completeChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Re
   const body: ChatResponse = usage ? { ...response, usage } : response;
   outcome.response = body;
   setDecisionHeaders(ctx, result.deployment, result.costNano);
+  setAttemptHeaders(ctx, result.retries, result.fallbacks);
   sendJson(ctx, 200, body);
 }
 
@@ -93,6 +99,7 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
   const execution = await deps.runtime.executeStream(target, request, { signal: ctx.signal, requestId: ctx.requestId, headers: admission.upstreamHeaders });
   Object.assign(outcome, { deployment: execution.deployment, attempts: execution.attempts, retries: execution.retries, fallbacks: execution.fallbacks });
   setDecisionHeaders(ctx, execution.deployment, null);
+  setAttemptHeaders(ctx, execution.retries, execution.fallbacks);
   delete ctx.responseHeaders['x-arbiter-cost-usd'];
   const writer = new SseWriter(ctx.res, ctx.responseHeaders);
   const assembler = new ChunkAssembler();
