@@ -81,15 +81,15 @@ async function expectError(res: Response, status: number, param?: string) {
 }
 
 describe('bad input gets a clear OpenAI error, never a crash', () => {
-  test('malformed JSON is 400', async () => { await expectError(await post('/v1/chat/completions', '{"model":'), 400)); });
-  test('a non-object body is 400', async () => { await expectError(await post('/v1/chat/completions', '[1,2]'), 400)); });
-  test('an empty body is 400', async () => { await expectError(await post('/v1/chat/completions', ''), 400)); });
-  test('a wrong type names the field', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake', messages: [{ role: 'user', content: 5 }] })), 400, 'messages[0].content')); });
-  test('an unknown role names the field', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake', messages: [{ role: 'wizard', content: 'x' }] })), 400, 'messages[0].role')); });
-  test('missing messages names the field', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake' })), 400, 'messages')); });
-  test('out-of-range temperature names the field', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake', messages: [{ role: 'user', content: 'x' }], temperature: 3 })), 400, 'temperature')); });
-  test('an oversized body is 413', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake', messages: [{ role: 'user', content: 'x'.repeat(5000) }] })), 413)); });
-  test('an unknown model is 404', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })), 404, 'model')); });
+  test('malformed JSON is 400', async () => { await expectError(await post('/v1/chat/completions', '{"model":'), 400); });
+  test('a non-object body is 400', async () => { await expectError(await post('/v1/chat/completions', '[1,2]'), 400); });
+  test('an empty body is 400', async () => { await expectError(await post('/v1/chat/completions', ''), 400); });
+  test('a wrong type names the field', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake', messages: [{ role: 'user', content: 5 }] })), 400, 'messages[0].content'); });
+  test('an unknown role names the field', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake', messages: [{ role: 'wizard', content: 'x' }] })), 400, 'messages[0].role'); });
+  test('missing messages names the field', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake' })), 400, 'messages'); });
+  test('out-of-range temperature names the field', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake', messages: [{ role: 'user', content: 'x' }], temperature: 3 })), 400, 'temperature'); });
+  test('an oversized body is 413', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake', messages: [{ role: 'user', content: 'x'.repeat(5000) }] })), 413); });
+  test('an unknown model is 404', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })), 404, 'model'); });
   test('an unknown endpoint is 404 and a wrong method 405', async () => {
     await expectError(await fetch(`${server.url}/v1/nothing`), 404);
     await expectError(await fetch(`${server.url}/v1/chat/completions`), 405);
