@@ -11,7 +11,8 @@ import type { Usage } from '../core/chat-response.js';
 import { ArbiterError } from '../core/errors.js';
 import type { Deployment } from '../core/provider.js';
 import type { NanoUsd } from '../core/money.js';
-import { computeCost, estimatePromptTokens, findModel, loadCatalog, pricesFor } from '../catalog/index.js';
+import { computeCost, estimatePromptTokens, findModel, loadCatalog, pricesFor, usageFromStream } from '../catalog/index.js';
+import { ensureStreamUsage } from './ensure-stream-usage.js';
 import { adapterFor, resolveDeployment } from '../providers/registry.js';
 import { createUpstreamDispatcher } from '../providers/http.js';
 import { startSimulator } from '../sim/server.js';
@@ -105,7 +106,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         target, routing, signal: callOptions.signal,
         attempt: (deployment, signal) => attemptStream(attemptDeps, deployment, { ...request, model: deployment.upstreamModel }, signal, callOptions.headers, callOptions.requestId),
       });
-      return { ...result.meta, chunks: result.value };
+      const promptEstimate = estimate(request, result.meta.deployment);
+      return { ...result.meta, chunks: ensureStreamUsage(result.value, (text) => usageFromStream(text, promptEstimate, result.meta.deployment.catalogModel)) };
     },
     async embed(request, callOptions) {
       const mirrors = index.lookup(request.model);
