@@ -8,6 +8,13 @@ import type { ChatRequest } from '../core/chat-request.js';
 import type { ChatResponse } from '../core/chat-response.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 
+/**
+ * A chat request without `model`. Not `Omit<ChatRequest, 'model'>`: ChatRequest is a loose
+ * object (it has an index signature) and Omit over that erases every known field to `unknown`;
+ * a key-remapping mapped type keeps them typed.
+ */
+export type EvalRequest = { [K in keyof ChatRequest as K extends 'model' ? never : K]: ChatRequest[K] };
+
 /** Matches the router's task kinds so eval results feed route policies directly. */
 export type EvalTaskKind = 'code' | 'qa' | 'tools' | 'structured' | 'chat';
 
@@ -17,7 +24,7 @@ export interface EvalItem {
   suite: string;
   kind: EvalTaskKind;
   /** The request to send, without `model` (the runner sets it). */
-  request: Omit<ChatRequest, 'model'>;
+  request: EvalRequest;
   /** Whatever the grader needs: tests, gold answers, possible answers, expected JSON. */
   reference: unknown;
   /** Optional sub-category (BFCL's simple/multiple/parallel/irrelevance...). */
