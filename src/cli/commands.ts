@@ -8,9 +8,11 @@ import { registerEvalCommand } from './eval.js';
 import { registerReportCommand } from './report.js';
 import { registerDiffCommand } from './diff.js';
 import { registerTrendCommand } from './trend.js';
+import { registerSimCommand } from './sim.js';
 
 export type RegisterCommand = (program: Command) => void;
 
 /** Every subcommand, in the order `arbiter --help` lists them. */
 export const commands: RegisterCommand[] = [registerStartCommand, registerServeCommand, registerRouteCommand, registerModelsCommand, registerCatalogCommand];
 commands.push(registerEvalCommand, registerReportCommand, registerDiffCommand, registerTrendCommand);
+commands.push(registerSimCommand);

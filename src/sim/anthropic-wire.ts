@@ -1,0 +1,144 @@
+/**
+ * The Anthropic Messages wire format: POST /v1/messages (JSON with text / tool_use blocks, and
+ * the SSE event sequence message_start … message_stop), errors as
+ * `{ type: 'error', error: { type, message } }`.
+ */
+import type { NeutralAnswer, NeutralRequest, NeutralTool } from './answer.js';
+import { isRecord } from './answer.js';
+import { eventFrame, splitJson, splitText, textOf, type ParseResult, type RenderContext, type WireFormat } from './wire.js';
+
+function blockText(content: unknown): { text: string; toolResult: boolean; extra: string } {
+  if (typeof content === 'string') return { text: content, toolResult: false, extra: '' };
+  if (!Array.isArray(content)) return { text: '', toolResult: false, extra: '' };
+  const texts: string[] = [];
+  const extra: string[] = [];
+  let toolResult = false;
+  for (const block of content) {
+    if (!isRecord(block)) continue;
+    if (block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
+    else if (block.type === 'tool_result') {
+      toolResult = true;
+      extra.push(textOf(block.content));
+    } else if (block.type === 'tool_use') extra.push(JSON.stringify(block.input ?? {}));
+  }
+  return { text: texts.join('\n'), toolResult, extra: extra.join('\n') };
+}
+
+export function parseAnthropic(body: unknown): ParseResult {
+  if (!isRecord(body)) return { ok: false, status: 400, message: 'The request body must be a JSON object.' };
+  if (typeof body.model !== 'string' || body.model.length === 0) return { ok: false, status: 400, message: 'model: Field required' };
+  if (!Array.isArray(body.messages) || body.messages.length === 0) return { ok: false, status: 400, message: 'messages: Field required' };
+  if (body.max_tokens !== undefined && (typeof body.max_tokens !== 'number' || body.max_tokens < 1)) return { ok: false, status: 400, message: 'max_tokens: must be a positive integer' };
+  const system = textOf(body.system);
+  const userTexts: string[] = [];
+  const promptParts: string[] = [system];
+  let afterToolResult = false;
+  for (const message of body.messages) {
+    if (!isRecord(message) || (message.role !== 'user' && message.role !== 'assistant')) return { ok: false, status: 400, message: "messages: each message needs role 'user' or 'assistant'" };
+    const parsed = blockText(message.content);
+    promptParts.push(parsed.text, parsed.extra);
+    if (message.role === 'user' && parsed.text.length > 0) userTexts.push(parsed.text);
+    afterToolResult = message.role === 'user' && parsed.toolResult;
+  }
+  const tools: NeutralTool[] = [];
+  if (Array.isArray(body.tools)) {
+    for (const tool of body.tools) {
+      if (!isRecord(tool) || typeof tool.name !== 'string') continue;
+      tools.push({ name: tool.name, description: typeof tool.description === 'string' ? tool.description : undefined, parameters: isRecord(tool.input_schema) ? tool.input_schema : undefined });
+    }
+    promptParts.push(JSON.stringify(body.tools));
+  }
+  const choice = isRecord(body.tool_choice) ? body.tool_choice : undefined;
+  const forcedTool = choice?.type === 'tool' && typeof choice.name === 'string' ? choice.name : undefined;
+  const request: NeutralRequest = {
+    model: body.model,
+    system,
+    userTexts,
+    promptText: promptParts.filter((part) => part.length > 0).join('\n'),
+    tools,
+    forcedTool,
+    toolRequired: choice?.type === 'any',
+    toolsDisabled: choice?.type === 'none',
+    maxTokens: typeof body.max_tokens === 'number' ? Math.floor(body.max_tokens) : undefined,
+    json: false,
+    afterToolResult,
+    stream: body.stream === true,
+  };
+  return { ok: true, request, includeUsage: true };
+}
+
+const stopReasons = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use' } as const;
+
+function errorType(status: number): string {
+  switch (status) {
+    case 400: return 'invalid_request_error';
+    case 401: return 'authentication_error';
+    case 404: return 'not_found_error';
+    case 413: return 'request_too_large';
+    case 429: return 'rate_limit_error';
+    case 529: return 'overloaded_error';
+    default: return status >= 500 ? 'api_error' : 'invalid_request_error';
+  }
+}
+
+function toolId(id: string): string {
+  return `toolu_${id}`;
+}
+
+function usage(answer: NeutralAnswer, outputTokens: number): Record<string, unknown> {
+  return { input_tokens: answer.promptTokens, output_tokens: outputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, service_tier: 'standard' };
+}
+
+export const anthropicWire: WireFormat = {
+  name: 'anthropic',
+  error(status, message) {
+    return JSON.stringify({ type: 'error', error: { type: errorType(status), message } });
+  },
+  json(answer: NeutralAnswer, ctx: RenderContext) {
+    const content: Array<Record<string, unknown>> = [];
+    if (answer.text.length > 0 || answer.toolCalls.length === 0) content.push({ type: 'text', text: answer.text });
+    for (const call of answer.toolCalls) content.push({ type: 'tool_use', id: toolId(call.id), name: call.name, input: call.args });
+    return JSON.stringify({
+      id: ctx.id,
+      type: 'message',
+      role: 'assistant',
+      model: ctx.model,
+      content,
+      stop_reason: stopReasons[answer.finish],
+      stop_sequence: null,
+      usage: usage(answer, answer.completionTokens),
+    });
+  },
+  stream(answer: NeutralAnswer, ctx: RenderContext) {
+    const frames: string[] = [
+      eventFrame('message_start', {
+        type: 'message_start',
+        message: { id: ctx.id, type: 'message', role: 'assistant', model: ctx.model, content: [], stop_reason: null, stop_sequence: null, usage: usage(answer, 1) },
+      }),
+    ];
+    let index = 0;
+    let pinged = false;
+    const ping = (): void => {
+      if (!pinged) frames.push(eventFrame('ping', { type: 'ping' }));
+      pinged = true;
+    };
+    if (answer.text.length > 0 || answer.toolCalls.length === 0) {
+      frames.push(eventFrame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }));
+      ping();
+      for (const piece of splitText(answer.text)) frames.push(eventFrame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }));
+      frames.push(eventFrame('content_block_stop', { type: 'content_block_stop', index }));
+      index++;
+    }
+    for (const call of answer.toolCalls) {
+      frames.push(eventFrame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: toolId(call.id), name: call.name, input: {} } }));
+      ping();
+      for (const piece of splitJson(JSON.stringify(call.args))) frames.push(eventFrame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } }));
+      frames.push(eventFrame('content_block_stop', { type: 'content_block_stop', index }));
+      index++;
+    }
+    frames.push(eventFrame('message_delta', { type: 'message_delta', delta: { stop_reason: stopReasons[answer.finish], stop_sequence: null }, usage: { output_tokens: answer.completionTokens } }));
+    frames.push(eventFrame('message_stop', { type: 'message_stop' }));
+    return frames;
+  },
+  malformedFrame: 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":\n\n',
+};

@@ -1,0 +1,137 @@
+/**
+ * The Gemini wire format: POST /v1beta/models/{model}:generateContent and
+ * :streamGenerateContent?alt=sse (a stream of GenerateContentResponse objects on `data:`
+ * lines), errors as `{ error: { code, message, status } }`.
+ */
+import type { NeutralAnswer, NeutralRequest, NeutralTool } from './answer.js';
+import { isRecord } from './answer.js';
+import { dataFrame, splitText, type ParseResult, type RenderContext, type WireFormat } from './wire.js';
+
+function partsText(content: unknown): { text: string; functionResponse: boolean; extra: string } {
+  if (!isRecord(content) || !Array.isArray(content.parts)) return { text: '', functionResponse: false, extra: '' };
+  const texts: string[] = [];
+  const extra: string[] = [];
+  let functionResponse = false;
+  for (const part of content.parts) {
+    if (!isRecord(part)) continue;
+    if (typeof part.text === 'string' && part.thought !== true) texts.push(part.text);
+    if (isRecord(part.functionResponse)) {
+      functionResponse = true;
+      extra.push(JSON.stringify(part.functionResponse.response ?? {}));
+    }
+    if (isRecord(part.functionCall)) extra.push(JSON.stringify(part.functionCall.args ?? {}));
+  }
+  return { text: texts.join('\n'), functionResponse, extra: extra.join('\n') };
+}
+
+export function parseGemini(body: unknown, model: string, stream: boolean): ParseResult {
+  if (!isRecord(body)) return { ok: false, status: 400, message: 'Invalid JSON payload received. The request body must be an object.' };
+  if (!Array.isArray(body.contents) || body.contents.length === 0) return { ok: false, status: 400, message: '* GenerateContentRequest.contents: contents is not specified' };
+  const system = typeof body.systemInstruction === 'string' ? body.systemInstruction : partsText(body.systemInstruction).text;
+  const userTexts: string[] = [];
+  const promptParts: string[] = [system];
+  let afterToolResult = false;
+  for (const content of body.contents) {
+    if (!isRecord(content)) return { ok: false, status: 400, message: '* GenerateContentRequest.contents: each content must be an object' };
+    const parsed = partsText(content);
+    promptParts.push(parsed.text, parsed.extra);
+    const role = content.role ?? 'user';
+    if (role === 'user' && parsed.text.length > 0) userTexts.push(parsed.text);
+    afterToolResult = parsed.functionResponse;
+  }
+  const tools: NeutralTool[] = [];
+  if (Array.isArray(body.tools)) {
+    for (const tool of body.tools) {
+      if (!isRecord(tool) || !Array.isArray(tool.functionDeclarations)) continue;
+      for (const fn of tool.functionDeclarations) {
+        if (!isRecord(fn) || typeof fn.name !== 'string') continue;
+        const parameters = isRecord(fn.parametersJsonSchema) ? fn.parametersJsonSchema : isRecord(fn.parameters) ? fn.parameters : undefined;
+        tools.push({ name: fn.name, description: typeof fn.description === 'string' ? fn.description : undefined, parameters });
+      }
+    }
+    promptParts.push(JSON.stringify(body.tools));
+  }
+  const config = isRecord(body.toolConfig) && isRecord(body.toolConfig.functionCallingConfig) ? body.toolConfig.functionCallingConfig : undefined;
+  const mode = typeof config?.mode === 'string' ? config.mode.toUpperCase() : 'AUTO';
+  const allowed = Array.isArray(config?.allowedFunctionNames) ? config.allowedFunctionNames.filter((name): name is string => typeof name === 'string') : [];
+  const generation = isRecord(body.generationConfig) ? body.generationConfig : {};
+  const schema = isRecord(generation.responseJsonSchema) ? generation.responseJsonSchema : isRecord(generation.responseSchema) ? generation.responseSchema : undefined;
+  const request: NeutralRequest = {
+    model,
+    system,
+    userTexts,
+    promptText: promptParts.filter((part) => part.length > 0).join('\n'),
+    tools,
+    forcedTool: (mode === 'ANY' || mode === 'VALIDATED') && allowed.length === 1 ? allowed[0] : undefined,
+    toolRequired: mode === 'ANY',
+    toolsDisabled: mode === 'NONE',
+    maxTokens: typeof generation.maxOutputTokens === 'number' && generation.maxOutputTokens > 0 ? Math.floor(generation.maxOutputTokens) : undefined,
+    json: generation.responseMimeType === 'application/json' || schema !== undefined,
+    jsonSchema: schema,
+    afterToolResult,
+    stream,
+  };
+  return { ok: true, request, includeUsage: true };
+}
+
+function statusName(status: number): string {
+  switch (status) {
+    case 400: return 'INVALID_ARGUMENT';
+    case 401: return 'UNAUTHENTICATED';
+    case 403: return 'PERMISSION_DENIED';
+    case 404: return 'NOT_FOUND';
+    case 413: return 'INVALID_ARGUMENT';
+    case 429: return 'RESOURCE_EXHAUSTED';
+    case 503: return 'UNAVAILABLE';
+    default: return status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION';
+  }
+}
+
+function usageMetadata(answer: NeutralAnswer): Record<string, unknown> {
+  return { promptTokenCount: answer.promptTokens, candidatesTokenCount: answer.completionTokens, totalTokenCount: answer.promptTokens + answer.completionTokens };
+}
+
+function finishReason(answer: NeutralAnswer): string {
+  return answer.finish === 'length' ? 'MAX_TOKENS' : 'STOP';
+}
+
+function callParts(answer: NeutralAnswer): Array<Record<string, unknown>> {
+  return answer.toolCalls.map((call) => ({ functionCall: { name: call.name, args: call.args } }));
+}
+
+export const geminiWire: WireFormat = {
+  name: 'gemini',
+  error(status, message) {
+    return JSON.stringify({ error: { code: status, message, status: statusName(status) } });
+  },
+  json(answer: NeutralAnswer, ctx: RenderContext) {
+    const parts: Array<Record<string, unknown>> = [];
+    if (answer.text.length > 0 || answer.toolCalls.length === 0) parts.push({ text: answer.text });
+    parts.push(...callParts(answer));
+    return JSON.stringify({
+      candidates: [{ content: { role: 'model', parts }, finishReason: finishReason(answer), index: 0 }],
+      usageMetadata: usageMetadata(answer),
+      modelVersion: ctx.model,
+      responseId: ctx.id,
+    });
+  },
+  stream(answer: NeutralAnswer, ctx: RenderContext) {
+    const frames: string[] = [];
+    const pieces = splitText(answer.text);
+    const common = { modelVersion: ctx.model, responseId: ctx.id };
+    pieces.forEach((piece, index) => {
+      const last = index === pieces.length - 1 && answer.toolCalls.length === 0;
+      frames.push(dataFrame({
+        candidates: [{ content: { role: 'model', parts: [{ text: piece }] }, ...(last ? { finishReason: finishReason(answer) } : {}), index: 0 }],
+        usageMetadata: last ? usageMetadata(answer) : { promptTokenCount: answer.promptTokens, totalTokenCount: answer.promptTokens },
+        ...common,
+      }));
+    });
+    if (answer.toolCalls.length > 0 || pieces.length === 0) {
+      const parts = answer.toolCalls.length > 0 ? callParts(answer) : [{ text: '' }];
+      frames.push(dataFrame({ candidates: [{ content: { role: 'model', parts }, finishReason: finishReason(answer), index: 0 }], usageMetadata: usageMetadata(answer), ...common }));
+    }
+    return frames;
+  },
+  malformedFrame: 'data: {"candidates":[{"content":{"role":"model","parts":[{"text":\n\n',
+};
