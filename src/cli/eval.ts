@@ -3,7 +3,6 @@
  * a live progress bar (spend so far), then print the leaderboard or, with `--json`, the run
  * summary. Simulated models are labelled SIMULATED everywhere.
  */
-import { basename } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { makeUsage } from '../core/chat-response.js';
@@ -17,7 +16,7 @@ import { runEval } from '../evals/runner/run-eval.js';
 import type { ProgressEvent } from '../evals/runner/types.js';
 import { loadRunReport, formatReport } from '../evals/report/index.js';
 import { runSummaryJson, runSummaryLines } from '../evals/report/format-run-summary.js';
-import { loadHumanEval } from '../evals/suites/humaneval.js';
+import { resolveSuite } from '../evals/suites/index.js';
 import type { SuiteLoadOptions } from '../evals/suites/load-options.js';
 import { lazySandbox } from '../evals/sandbox/index.js';
 import type { Suite } from '../evals/types.js';
@@ -72,16 +71,9 @@ export function adHocDeployment(spec: string, apiKeyEnv: string | undefined): De
   return { name: spec, model: spec, provider: 'openai-compatible', upstreamModel: match[1] as string, baseUrl: match[2] as string, ...(apiKeyEnv ? { apiKeyEnv } : {}) };
 }
 
-/**
- * Shipped suite names and dataset paths. The suites helper is adding `resolveSuite` (every
- * shipped suite, promptfoo-style YAML files); until it lands only HumanEval is wired here.
- */
+/** Shipped suite names (humaneval, bfcl[:category], squad, structured) or dataset/suite file paths. */
 export function resolveSuites(specs: readonly string[], options: SuiteLoadOptions): Suite[] {
-  return specs.map((spec) => {
-    if (spec === 'humaneval') return loadHumanEval(undefined, options);
-    if (/\.jsonl$/i.test(spec)) return loadHumanEval(spec, { ...options, name: basename(spec).replace(/\.jsonl$/i, '') });
-    throw new Error(`unknown suite '${spec}' (known: humaneval, or a HumanEval-format .jsonl path)`);
-  });
+  return specs.map((spec) => resolveSuite(spec, options));
 }
 
 /** Reserve per call: prompt estimate at input price + the output cap (or 1024) at output price. */
