@@ -290,7 +290,7 @@ function unknownAnswer(request: NeutralRequest, seed: number): Draft {
   }
   if (request.json) {
     const rng = new SeededRandom(contentSeed);
-    const value = request.jsonSchema ? synthesize(request.jsonSchema, request.userTexts.join('\n'), rng) : { answer: plausibleText(contentSeed, content).split('.')[0] ?? '' };
+    const value = request.jsonSchema ? synthesize(request.jsonSchema, request.userTexts[request.userTexts.length - 1] ?? '', rng) : { answer: plausibleText(contentSeed, content).split('.')[0] ?? '' };
     return { text: JSON.stringify(value), calls: [] };
   }
   return { text: plausibleText(contentSeed, request.userTexts[request.userTexts.length - 1] ?? request.system), calls: [] };
