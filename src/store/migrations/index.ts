@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import { evalsMigration } from './001-evals.js';
+import { controlsMigration } from './002-controls.js';
 
 const migrations: Record<string, Migration> = {
   '001-evals': evalsMigration,
+  '002-controls': controlsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,131 @@
+/**
+ * Budget ledgers: reserve a request's worst case on every scope it touches (all or nothing),
+ * then settle to the actual amount or release on error. Scopes carry their period in the
+ * name (`key:<id>:usd:month:2025-01`), so a new UTC day/week/month starts from zero.
+ */
+import type { Store } from '../store/database.js';
+import { sql } from '../store/database.js';
+
+export interface BudgetLine {
+  scope: string;
+  limit: number;
+  amount: number;
+  /** How long the scope must be remembered (until its period ends, plus slack). */
+  ttlMs: number;
+}
+
+export interface ReserveResult {
+  ok: boolean;
+  /** Index of the first line that did not fit. */
+  failedIndex?: number;
+  /** Usage of each line before this reservation (settled plus held). */
+  used: number[];
+}
+
+export interface SettleLine {
+  scope: string;
+  reserved: number;
+  actual: number;
+}
+
+export interface BudgetLedger {
+  reserve(lines: BudgetLine[]): Promise<ReserveResult>;
+  /** Replaces each reservation by the actual amount (0 releases it). */
+  settle(lines: SettleLine[]): Promise<void>;
+  usage(scope: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** True when `amount` more does not fit: a zero-amount request is refused once the budget is spent. */
+export function exceeds(used: number, amount: number, limit: number): boolean {
+  return amount > 0 ? used + amount > limit : used >= limit;
+}
+
+export interface MemoryLedgerOptions {
+  /** Persist settled spend here (loaded by `load()`, written every `persistMs` and on close). */
+  store?: Store;
+  persistMs?: number;
+}
+
+/** In-process ledger: synchronous check-and-hold, so concurrent requests cannot overshoot. */
+export class MemoryBudgetLedger implements BudgetLedger {
+  private readonly settled = new Map<string, number>();
+  private readonly held = new Map<string, number>();
+  private readonly dirty = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private persisting: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: MemoryLedgerOptions = {}) {
+    if (options.store && (options.persistMs ?? 5_000) > 0) {
+      this.timer = setInterval(() => { this.persist().catch(() => undefined); }, options.persistMs ?? 5_000);
+      this.timer.unref();
+    }
+  }
+
+  /** Loads persisted spend (call once at start). */
+  async load(): Promise<void> {
+    if (!this.options.store) return;
+    const rows = await this.options.store.db.selectFrom('control_spend').select(['scope', 'spent']).execute();
+    for (const row of rows) this.settled.set(row.scope, Number(row.spent));
+  }
+
+  private used(scope: string): number {
+    return (this.settled.get(scope) ?? 0) + (this.held.get(scope) ?? 0);
+  }
+
+  async reserve(lines: BudgetLine[]): Promise<ReserveResult> {
+    const used = lines.map((line) => this.used(line.scope));
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines[index];
+      if (line && exceeds(used[index] ?? 0, line.amount, line.limit)) return { ok: false, failedIndex: index, used };
+    }
+    for (const line of lines) this.held.set(line.scope, (this.held.get(line.scope) ?? 0) + line.amount);
+    return { ok: true, used };
+  }
+
+  async settle(lines: SettleLine[]): Promise<void> {
+    for (const line of lines) {
+      const held = (this.held.get(line.scope) ?? 0) - line.reserved;
+      if (held <= 0) this.held.delete(line.scope);
+      else this.held.set(line.scope, held);
+      if (line.actual !== 0) {
+        this.settled.set(line.scope, (this.settled.get(line.scope) ?? 0) + line.actual);
+        this.dirty.add(line.scope);
+      }
+    }
+  }
+
+  async usage(scope: string): Promise<number> {
+    return this.used(scope);
+  }
+
+  /** Writes changed scopes in one transaction (upsert). */
+  persist(): Promise<void> {
+    this.persisting = this.persisting.then(async () => {
+      const store = this.options.store;
+      if (!store || this.dirty.size === 0) return;
+      const scopes = [...this.dirty];
+      this.dirty.clear();
+      const now = Date.now();
+      try {
+        await store.db.transaction().execute(async (trx) => {
+          for (const scope of scopes) {
+            const spent = this.settled.get(scope) ?? 0;
+            await trx.insertInto('control_spend').values({ scope, spent, updated_at: now })
+              .onConflict((oc) => oc.column('scope').doUpdateSet({ spent: sql<number>`excluded.spent`, updated_at: sql<number>`excluded.updated_at` }))
+              .execute();
+          }
+        });
+      } catch (error) {
+        for (const scope of scopes) this.dirty.add(scope);
+        throw error;
+      }
+    });
+    return this.persisting;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.persist();
+  }
+}
