@@ -88,6 +88,7 @@ export interface KeyServiceOptions {
 
 export class KeyService {
   private readonly byHash = new Map<string, VirtualKey>();
+  private readonly byId = new Map<string, VirtualKey>();
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private activeCount = 0;
@@ -105,8 +106,19 @@ export class KeyService {
   async load(): Promise<void> {
     const rows = await this.store.db.selectFrom('virtual_keys').selectAll().execute();
     this.byHash.clear();
-    for (const row of rows) this.byHash.set(row.key_hash, fromRow(row));
+    this.byId.clear();
+    for (const row of rows) this.index(fromRow(row));
     this.activeCount = rows.filter((row) => row.revoked_at === null).length;
+  }
+
+  private index(key: VirtualKey): void {
+    this.byHash.set(key.hash, key);
+    this.byId.set(key.id, key);
+  }
+
+  /** The in-memory record for an id (after `authenticate` set ctx.vars.keyId). */
+  byKeyId(id: string): VirtualKey | undefined {
+    return this.byId.get(id);
   }
 
   /** True when at least one (unrevoked) key exists: the gateway then requires keys. */
@@ -133,7 +145,7 @@ export class KeyService {
     };
     await this.store.db.insertInto('virtual_keys').values(row).execute();
     const record = fromRow(row);
-    this.byHash.set(record.hash, record);
+    this.index(record);
     this.activeCount += 1;
     return { key, record };
   }
@@ -154,7 +166,7 @@ export class KeyService {
     const result = await this.store.db.updateTable('virtual_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
     for (const [hash, key] of this.byHash) {
       if (key.id === id && key.revokedAt === null) {
-        this.byHash.set(hash, { ...key, revokedAt: at });
+        this.index({ ...key, revokedAt: at });
         this.activeCount -= 1;
       }
     }

@@ -8,6 +8,8 @@ import { createLogger } from '../telemetry/logger.js';
 import { createRuntime, type RuntimeOptions } from '../runtime/create-runtime.js';
 import type { Runtime } from '../runtime/types.js';
 import { createGatewayApp } from './app.js';
+import { createControls } from './controls-adapter.js';
+import { openStore } from '../store/database.js';
 import { listen } from './server.js';
 
 export interface StartArbiterOptions {
@@ -34,9 +36,17 @@ export async function startArbiter(options: StartArbiterOptions): Promise<Runnin
   const { config } = options;
   const logger = createLogger(options.quiet ? 'silent' : config.server.logLevel);
   const runtime = options.runtime ?? await createRuntime({ config, env: options.env, simulator: options.simulator, quality: options.quality });
-  const listener = createGatewayApp({ config, runtime, logger });
+  const store = await openStore(config.storage.url);
+  const controls = await createControls({ store, runtime, config, env: options.env, redisUrl: config.storage.redisUrl, logger });
+  const listener = createGatewayApp({
+    config, runtime, logger,
+    controls: controls.chatControls,
+    middleware: [controls.authMiddleware],
+    renderMetrics: controls.renderMetrics,
+  });
   const server = await listen(listener, config.server.host, config.server.port);
   const banner: string[] = [];
+  if (!controls.keysConfigured()) banner.push('No API keys yet: only localhost may call this gateway. Create one with `arbiter keys create --name NAME --route ROUTE`.');
   if (runtime.simulated) banner.push('SIMULATED: no provider API keys found; every model is served by the built-in simulator and its results say nothing about real models.');
   if (runtime.deployments.length === 0) banner.push('No deployments: configure some in arbiter.yaml or set a provider API key.');
 
@@ -44,6 +54,8 @@ export async function startArbiter(options: StartArbiterOptions): Promise<Runnin
   const close = () => {
     closing ??= (async () => {
       await server.close();
+      await controls.close();
+      await store.close();
       await runtime.close();
     })();
     return closing;

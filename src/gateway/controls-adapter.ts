@@ -1,0 +1,289 @@
+/**
+ * Wires the controls (keys, budgets, rate limits, cache, tool permissions, audit, metrics)
+ * into the gateway's ChatControls interface and the auth middleware.
+ */
+import type { Logger } from 'pino';
+import type { ChatRequest } from '../core/chat-request.js';
+import { requestedMaxTokens } from '../core/chat-request.js';
+import type { ChatResponse } from '../core/chat-response.js';
+import { ArbiterError } from '../core/errors.js';
+import { nanoToUsd } from '../core/money.js';
+import type { ArbiterConfig } from '../config/schema.js';
+import type { Env } from '../config/interpolate.js';
+import { estimateWorstCaseCost, pricesFor } from '../catalog/index.js';
+import type { Store } from '../store/database.js';
+import { AuditWriter } from '../controls/audit.js';
+import { MemoryBudgetLedger, type BudgetLedger, type BudgetLine, type SettleLine } from '../controls/budget.js';
+import { ResponseCache, cacheApplies, cacheKey, canonicalJson, sha256 } from '../controls/cache.js';
+import { KeyService, type VirtualKey } from '../controls/keys.js';
+import { MemoryRateLimiter, type RateLimiter } from '../controls/rate-limit.js';
+import { redact } from '../controls/redact.js';
+import { RedisBudgetLedger, RedisRateLimiter, createRedis } from '../controls/redis.js';
+import { describeBudget, formatBudgetAmount, periodEnd, periodKey, type BudgetSpec } from '../controls/specs.js';
+import { enforceToolCalls, enforceToolStream, stripTools } from '../controls/tools.js';
+import { createMetrics, type GatewayMetrics } from '../telemetry/metrics.js';
+import { logger as defaultLogger } from '../telemetry/logger.js';
+import type { ResolvedTarget, Runtime } from '../runtime/types.js';
+import type { ChatAdmission, ChatControls, ChatOutcome } from './chat-controls.js';
+import type { GatewayContext, Middleware } from './context.js';
+import { authMiddleware } from './middleware/auth.js';
+
+export interface ControlsOptions {
+  store: Store;
+  runtime: Pick<Runtime, 'estimatePromptTokens' | 'costOf'>;
+  config: ArbiterConfig;
+  env: Env;
+  redisUrl?: string;
+  logger?: Logger;
+  now?: () => number;
+  /** Default output cap assumed for the worst case when the request sets none. */
+  defaultMaxTokens?: number;
+  cacheEntries?: number;
+}
+
+export interface Controls {
+  chatControls: ChatControls;
+  authMiddleware: Middleware;
+  keysConfigured(): boolean;
+  renderMetrics(): Promise<{ contentType: string; body: string }>;
+  keys: KeyService;
+  metrics: GatewayMetrics;
+  close(): Promise<void>;
+}
+
+interface Reservation {
+  spec: BudgetSpec;
+  line: BudgetLine;
+  label: string;
+}
+
+function header(ctx: GatewayContext, name: string): string | undefined {
+  const value = ctx.req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function budgetMessage(label: string, spec: BudgetSpec, used: number, amount: number): string {
+  const verb = spec.kind === 'usd' ? 'spent' : 'used';
+  const may = spec.kind === 'usd' ? 'cost' : 'use';
+  return `${label} budget ${describeBudget(spec)} exhausted: ${verb} ${formatBudgetAmount(spec.kind, used)}, this request may ${may} up to ${formatBudgetAmount(spec.kind, amount)}`;
+}
+
+export async function createControls(options: ControlsOptions): Promise<Controls> {
+  const log = options.logger ?? defaultLogger;
+  const now = options.now ?? Date.now;
+  const defaultMaxTokens = options.defaultMaxTokens ?? 4096;
+  const keys = new KeyService(options.store, { now, refreshMs: 30_000 });
+  await keys.load();
+  const metrics = createMetrics({ defaultMetrics: true });
+  const audit = new AuditWriter(options.store, { onError: (error, rows) => log.error({ err: error, rows }, 'audit write failed') });
+  const cache = new ResponseCache(options.cacheEntries ?? 10_000, now);
+
+  const redisUrl = options.redisUrl ?? options.config.storage.redisUrl;
+  const redis = redisUrl ? createRedis(redisUrl) : undefined;
+  let ledger: BudgetLedger;
+  let limiter: RateLimiter;
+  if (redis) {
+    ledger = new RedisBudgetLedger(redis);
+    limiter = new RedisRateLimiter(redis, 'arbiter:rate:', 60_000, now);
+  } else {
+    const memory = new MemoryBudgetLedger({ store: options.store, persistMs: 5_000 });
+    await memory.load();
+    ledger = memory;
+    limiter = new MemoryRateLimiter(60_000, now);
+  }
+  const warned = new Set<string>();
+
+  async function checkRate(key: VirtualKey, kind: 'rpm' | 'tpm' | 'tool_calls', limit: number | null, cost: number): Promise<void> {
+    if (limit === null) return;
+    const decision = await limiter.consume(`${key.id}:${kind}`, limit, cost);
+    if (decision.allowed) return;
+    metrics.rateLimitRejections.inc({ limit: kind });
+    const what = kind === 'rpm' ? `${limit} requests/minute` : kind === 'tpm' ? `${limit} tokens/minute` : `${limit} tool calls/minute`;
+    throw new ArbiterError('rate_limited', `key '${key.name}' rate limit ${what} reached; retry in ${Math.ceil(decision.retryAfterMs / 1000)}s`, { retryAfterMs: decision.retryAfterMs });
+  }
+
+  function reservationsFor(key: VirtualKey, at: number, worstCostNano: number, worstTokens: number): Reservation[] {
+    return key.budgets.map((spec) => ({
+      spec,
+      label: `key '${key.name}'`,
+      line: {
+        scope: `key:${key.id}:${spec.kind}:${spec.period}:${periodKey(spec.period, at)}`,
+        limit: spec.limit,
+        amount: spec.kind === 'usd' ? worstCostNano : worstTokens,
+        ttlMs: periodEnd(spec.period, at) - at + 86_400_000,
+      },
+    }));
+  }
+
+  const chatControls: ChatControls = {
+    async admit(ctx, request, target) {
+      const key = ctx.vars.keyId ? keys.byKeyId(ctx.vars.keyId) : undefined;
+      const deployment = target.chain[0];
+      const promptTokens = options.runtime.estimatePromptTokens(request, deployment);
+      const maxTokens = requestedMaxTokens(request) ?? defaultMaxTokens;
+
+      if (key) {
+        await checkRate(key, 'rpm', key.rpm, 1);
+        await checkRate(key, 'tpm', key.tpm, promptTokens + (requestedMaxTokens(request) ?? 0));
+        if (request.tools && request.tools.length > 0) await checkRate(key, 'tool_calls', key.toolCallsPerMinute, 0);
+      }
+
+      const allowedTools = key?.allowedTools ?? null;
+      const stripped = stripTools(request, allowedTools);
+      const upstreamRequest = stripped.request;
+      const blocked: string[] = [];
+
+      const route = target.route;
+      const useCache = cacheApplies({
+        routeEnabled: route?.cache.enabled ?? false,
+        allowNonZeroTemperature: route?.cache.allowNonZeroTemperature ?? false,
+        cacheHeader: header(ctx, 'x-arbiter-cache'),
+        cacheControl: header(ctx, 'cache-control'),
+        temperature: upstreamRequest.temperature,
+      });
+      const ttlMs = (route?.cache.ttlSeconds ?? 3600) * 1000;
+      const keyOfCache = useCache ? cacheKey(upstreamRequest, target.routeName ? `route:${target.routeName}` : `model:${upstreamRequest.model}`) : undefined;
+      const cached = keyOfCache ? cache.get(keyOfCache) : undefined;
+      if (keyOfCache && !cached) ctx.responseHeaders['x-arbiter-cache'] = 'miss';
+
+      // Budgets: reserve the worst case unless the answer comes from the cache.
+      let reservations: Reservation[] = [];
+      if (key && !cached && key.budgets.length > 0) {
+        const at = now();
+        const prices = deployment ? pricesFor(deployment) : undefined;
+        const worstCost = estimateWorstCaseCost(promptTokens, maxTokens, prices) ?? 0;
+        reservations = reservationsFor(key, at, worstCost, promptTokens + maxTokens);
+        const result = await ledger.reserve(reservations.map((r) => r.line));
+        if (!result.ok) {
+          const failed = reservations[result.failedIndex ?? 0];
+          metrics.budgetRejections.inc({ scope: 'key' });
+          const message = failed ? budgetMessage(failed.label, failed.spec, result.used[result.failedIndex ?? 0] ?? 0, failed.line.amount) : 'budget exhausted';
+          log.warn({ keyId: key.id, keyName: key.name, requestId: ctx.requestId }, message);
+          throw new ArbiterError('budget_exceeded', message);
+        }
+        const warnings: string[] = [];
+        reservations.forEach((reservation, index) => {
+          const used = (result.used[index] ?? 0) + reservation.line.amount;
+          const share = reservation.spec.limit > 0 ? used / reservation.spec.limit : 1;
+          if (share >= 0.8) {
+            const text = `${reservation.label} has used ${Math.min(100, Math.floor(share * 100))}% of ${describeBudget(reservation.spec)}`;
+            warnings.push(text);
+            if (!warned.has(reservation.line.scope)) {
+              warned.add(reservation.line.scope);
+              log.warn({ keyId: key.id, keyName: key.name, scope: reservation.line.scope }, text);
+            }
+          }
+        });
+        if (warnings.length > 0) ctx.responseHeaders['x-arbiter-budget-warning'] = warnings.join('; ');
+      }
+
+      let finished = false;
+      const admission: ChatAdmission = {
+        request: upstreamRequest,
+        cachedResponse: cached,
+        enforceResponse(response: ChatResponse) {
+          const result = enforceToolCalls(response, allowedTools);
+          blocked.push(...result.blocked);
+          return result.response;
+        },
+        enforceStream(chunks) {
+          return enforceToolStream(chunks, allowedTools, (name) => blocked.push(name));
+        },
+        finish(outcome: ChatOutcome) {
+          if (finished) return;
+          finished = true;
+          const usage = outcome.usage ?? outcome.response?.usage;
+          const costNano = outcome.costNano ?? 0;
+          const totalTokens = usage ? usage.prompt_tokens + usage.completion_tokens : 0;
+          if (reservations.length > 0) {
+            const settle: SettleLine[] = reservations.map((r) => ({ scope: r.line.scope, reserved: r.line.amount, actual: r.spec.kind === 'usd' ? costNano : totalTokens }));
+            ledger.settle(settle).catch((error: unknown) => log.error({ err: error }, 'budget settle failed'));
+          }
+          const toolCalls = outcome.response?.choices.reduce((sum, choice) => sum + (choice.message.tool_calls?.length ?? 0), 0) ?? 0;
+          if (key && !outcome.cacheHit) {
+            if (key.toolCallsPerMinute !== null && toolCalls > 0) limiter.consume(`${key.id}:tool_calls`, key.toolCallsPerMinute, toolCalls, { force: true }).catch(() => undefined);
+            if (key.tpm !== null && usage) limiter.consume(`${key.id}:tpm`, key.tpm, usage.completion_tokens, { force: true }).catch(() => undefined);
+          }
+          if (keyOfCache && !outcome.cacheHit && outcome.status === 200 && outcome.response && blocked.length === 0) {
+            cache.set(keyOfCache, outcome.response, ttlMs);
+          }
+          record(ctx, upstreamRequest, target, outcome, [...stripped.stripped, ...blocked], key);
+        },
+      };
+      return admission;
+    },
+  };
+
+  function record(ctx: GatewayContext, request: ChatRequest, target: ResolvedTarget, outcome: ChatOutcome, blocked: string[], key: VirtualKey | undefined): void {
+    const usage = outcome.usage ?? outcome.response?.usage;
+    const latencyMs = now() - ctx.startedAt;
+    const routeLabel = target.routeName ?? '';
+    const deploymentLabel = outcome.deployment?.name ?? '';
+    try {
+      metrics.requests.inc({ route: routeLabel, deployment: deploymentLabel, status: String(outcome.status), cache: outcome.cacheHit ? 'hit' : 'miss' });
+      if (outcome.fallbacks > 0) metrics.fallbacks.inc({ route: routeLabel }, outcome.fallbacks);
+      if (outcome.retries > 0) metrics.retries.inc({ route: routeLabel }, outcome.retries);
+      for (const name of blocked) metrics.blockedToolCalls.inc({ tool: name });
+      metrics.latency.observe({ route: routeLabel, deployment: deploymentLabel }, latencyMs / 1000);
+      if (outcome.firstTokenMs !== undefined) metrics.ttft.observe({ route: routeLabel, deployment: deploymentLabel }, outcome.firstTokenMs / 1000);
+      if (usage && !outcome.cacheHit) {
+        metrics.tokens.inc({ deployment: deploymentLabel, kind: 'prompt' }, usage.prompt_tokens);
+        metrics.tokens.inc({ deployment: deploymentLabel, kind: 'completion' }, usage.completion_tokens);
+        metrics.tokens.inc({ deployment: deploymentLabel, kind: 'cached' }, usage.prompt_tokens_details?.cached_tokens ?? 0);
+        metrics.tokens.inc({ deployment: deploymentLabel, kind: 'reasoning' }, usage.completion_tokens_details?.reasoning_tokens ?? 0);
+      }
+      if (outcome.costNano) metrics.cost.inc({ deployment: deploymentLabel }, nanoToUsd(outcome.costNano));
+    } catch (error) {
+      log.error({ err: error }, 'metrics update failed');
+    }
+    const storeBodies = target.route?.storeBodies === true;
+    audit.record({
+      request_id: ctx.requestId,
+      created_at: ctx.startedAt,
+      key_id: key?.id ?? ctx.vars.keyId ?? null,
+      key_name: key?.name ?? ctx.vars.keyName ?? null,
+      route: target.routeName ?? null,
+      deployment: outcome.deployment?.name ?? null,
+      model: outcome.deployment?.model ?? outcome.response?.model ?? request.model,
+      reason: target.reason,
+      attempts_json: outcome.attempts.length > 0 ? JSON.stringify(outcome.attempts) : null,
+      retries: outcome.retries,
+      fallbacks: outcome.fallbacks,
+      status: outcome.status,
+      error_code: outcome.errorCode ?? null,
+      prompt_tokens: outcome.cacheHit ? 0 : usage?.prompt_tokens ?? 0,
+      completion_tokens: outcome.cacheHit ? 0 : usage?.completion_tokens ?? 0,
+      cached_tokens: outcome.cacheHit ? 0 : usage?.prompt_tokens_details?.cached_tokens ?? 0,
+      reasoning_tokens: outcome.cacheHit ? 0 : usage?.completion_tokens_details?.reasoning_tokens ?? 0,
+      cost_nano: outcome.costNano === undefined ? null : outcome.costNano,
+      latency_ms: latencyMs,
+      ttft_ms: outcome.firstTokenMs ?? null,
+      cache_hit: outcome.cacheHit ? 1 : 0,
+      streamed: outcome.streamed ? 1 : 0,
+      blocked_tools_json: blocked.length > 0 ? JSON.stringify(blocked) : null,
+      prompt_hash: sha256(canonicalJson(request.messages)),
+      prompt_body: storeBodies ? redact(JSON.stringify(request.messages)) : null,
+      response_body: storeBodies && outcome.response ? redact(JSON.stringify(outcome.response)) : null,
+    });
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    chatControls,
+    authMiddleware: authMiddleware({ keys, masterKey: options.env[options.config.server.masterKeyEnv] }),
+    keysConfigured: () => keys.hasKeys(),
+    renderMetrics: () => metrics.render(),
+    keys,
+    metrics,
+    close() {
+      closing ??= (async () => {
+        keys.close();
+        await audit.close();
+        await ledger.close();
+        await limiter.close();
+        if (redis) await redis.quit().catch(() => undefined);
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Authentication: once any virtual key exists every request needs `Authorization: Bearer`
+ * with a valid key (or the master key); with no keys at all the gateway only answers
+ * loopback callers, so a fresh install is never an open proxy.
+ */
+import { ArbiterError } from '../../core/errors.js';
+import { bearerToken, isMasterKey, type KeyService } from '../../controls/keys.js';
+import type { GatewayContext, Middleware } from '../context.js';
+
+const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+export function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && loopback.has(address);
+}
+
+export interface AuthOptions {
+  keys: Pick<KeyService, 'authenticate' | 'hasKeys'>;
+  masterKey?: string;
+  /** Paths served without credentials. */
+  publicPaths?: readonly string[];
+}
+
+function authorizationHeader(ctx: GatewayContext): string | undefined {
+  const value = ctx.req.headers.authorization;
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function authMiddleware(options: AuthOptions): Middleware {
+  const publicPaths = new Set(options.publicPaths ?? ['/healthz']);
+  return async function auth(ctx, next) {
+    const local = isLoopback(ctx.req.socket.remoteAddress);
+    ctx.vars.isLocalRequest = local;
+    if (publicPaths.has(ctx.path)) return next();
+    const authorization = authorizationHeader(ctx);
+    if (isMasterKey(bearerToken(authorization), options.masterKey)) {
+      ctx.vars.keyName = 'master';
+      return next();
+    }
+    if (options.keys.hasKeys()) {
+      const key = options.keys.authenticate(authorization);
+      ctx.vars.keyId = key.id;
+      ctx.vars.keyName = key.name;
+      if (key.route) ctx.vars.keyRoute = key.route;
+      return next();
+    }
+    if (!local) {
+      throw new ArbiterError('invalid_api_key', 'No API keys are configured, so this gateway only accepts requests from localhost. Create one with `arbiter keys create --name NAME --route ROUTE` and send it as "Authorization: Bearer arb_...".');
+    }
+    return next();
+  };
+}
