@@ -16,3 +16,7 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: RegisterCommand[] = [registerStartCommand, registerServeCommand, registerRouteCommand, registerModelsCommand, registerCatalogCommand];
 commands.push(registerEvalCommand, registerReportCommand, registerDiffCommand, registerTrendCommand);
 commands.push(registerSimCommand);
+import { registerKeysCommand } from './keys.js';
+import { registerLogsCommand } from './logs.js';
+import { registerSpendCommand } from './spend.js';
+commands.push(registerKeysCommand, registerLogsCommand, registerSpendCommand);
