@@ -7,7 +7,8 @@ const emailPattern = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g;
 // 13-19 digits, optionally grouped by single spaces or dashes.
 const cardPattern = /\b\d(?:[ -]?\d){12,18}\b/g;
 // International (+CC ...) or North-American style numbers with separators.
-const phonePattern = /(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]\d{3,4}[\s.-]\d{3,4}\b|\+\d{8,15}\b/g;
+// Not part of a longer digit run (card-like numbers that fail Luhn stay as they are).
+const phonePattern = /(?<![\d+][\s.-]?)(?:(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]\d{3,4}[\s.-]\d{3,4}|\+\d{8,15})(?![\s.-]?\d)/g;
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
