@@ -164,7 +164,7 @@ export class KeyService {
   async revoke(id: string): Promise<boolean> {
     const at = this.now();
     const result = await this.store.db.updateTable('virtual_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
-    for (const [hash, key] of this.byHash) {
+    for (const key of [...this.byHash.values()]) {
       if (key.id === id && key.revokedAt === null) {
         this.index({ ...key, revokedAt: at });
         this.activeCount -= 1;
