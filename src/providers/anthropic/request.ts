@@ -1,0 +1,110 @@
+/**
+ * Canonical request → Anthropic Messages API body.
+ * https://docs.anthropic.com/en/api/messages
+ */
+import type { ChatMessage, ChatRequest, UserContentPart } from '../../core/chat-request.js';
+import { contentText, requestedMaxTokens } from '../../core/chat-request.js';
+
+type Block = Record<string, unknown>;
+interface Turn { role: 'user' | 'assistant'; content: Block[] }
+
+/** json_schema / json_object are served by forcing one tool whose input is the answer. */
+export const JSON_TOOL = 'json_response';
+
+function imageBlock(url: string): Block {
+  const match = /^data:([^;]+);base64,(.*)$/s.exec(url);
+  if (match) return { type: 'image', source: { type: 'base64', media_type: match[1], data: match[2] } };
+  return { type: 'image', source: { type: 'url', url } };
+}
+
+function userBlocks(content: string | UserContentPart[]): Block[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  const blocks: Block[] = [];
+  for (const part of content) {
+    if (part.type === 'text') blocks.push({ type: 'text', text: part.text });
+    else if (part.type === 'image_url') blocks.push(imageBlock(part.image_url.url));
+  }
+  return blocks;
+}
+
+function parseArguments(text: string): unknown {
+  try {
+    return JSON.parse(text || '{}');
+  } catch {
+    return {};
+  }
+}
+
+function messageBlocks(message: ChatMessage): { role: Turn['role']; blocks: Block[] } | undefined {
+  switch (message.role) {
+    case 'system':
+    case 'developer':
+      return undefined;
+    case 'user':
+      return { role: 'user', blocks: userBlocks(message.content) };
+    case 'assistant': {
+      const blocks: Block[] = [];
+      const text = contentText(message.content);
+      if (text) blocks.push({ type: 'text', text });
+      for (const call of message.tool_calls ?? []) blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments) });
+      return { role: 'assistant', blocks };
+    }
+    case 'tool':
+      return { role: 'user', blocks: [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: contentText(message.content) }] };
+    default: {
+      const never: never = message;
+      return never;
+    }
+  }
+}
+
+/** Anthropic wants strictly alternating turns: consecutive same-role messages merge. */
+function toTurns(messages: ChatMessage[]): Turn[] {
+  const turns: Turn[] = [];
+  for (const message of messages) {
+    const mapped = messageBlocks(message);
+    if (!mapped || mapped.blocks.length === 0) continue;
+    const last = turns[turns.length - 1];
+    if (last && last.role === mapped.role) last.content.push(...mapped.blocks);
+    else turns.push({ role: mapped.role, content: mapped.blocks });
+  }
+  return turns;
+}
+
+function toolChoice(request: ChatRequest): Block | undefined {
+  const disableParallel = request.parallel_tool_calls === false ? { disable_parallel_tool_use: true } : {};
+  const choice = request.tool_choice;
+  if (choice === undefined) return request.parallel_tool_calls === false ? { type: 'auto', ...disableParallel } : undefined;
+  if (choice === 'none') return { type: 'none' };
+  if (choice === 'auto') return { type: 'auto', ...disableParallel };
+  if (choice === 'required') return { type: 'any', ...disableParallel };
+  return { type: 'tool', name: choice.function.name, ...disableParallel };
+}
+
+export function toAnthropicRequest(request: ChatRequest, upstreamModel: string, stream: boolean): Record<string, unknown> {
+  const system = request.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => contentText(m.content)).join('\n\n');
+  const body: Record<string, unknown> = {
+    model: upstreamModel,
+    max_tokens: requestedMaxTokens(request) ?? 4096,
+    messages: toTurns(request.messages),
+  };
+  if (system) body.system = system;
+  if (request.temperature != null) body.temperature = Math.min(1, request.temperature);
+  if (request.top_p != null) body.top_p = request.top_p;
+  if (request.stop != null) body.stop_sequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
+  if (request.user) body.metadata = { user_id: request.user };
+  if (stream) body.stream = true;
+  const tools = (request.tools ?? []).map((tool) => ({ name: tool.function.name, ...(tool.function.description ? { description: tool.function.description } : {}), input_schema: tool.function.parameters ?? { type: 'object', properties: {} } }));
+  const format = request.response_format;
+  if (format && format.type !== 'text') {
+    const schema = format.type === 'json_schema' ? (format.json_schema.schema ?? { type: 'object' }) : { type: 'object' };
+    tools.push({ name: JSON_TOOL, description: 'Respond with the answer as this tool\'s input.', input_schema: schema });
+    body.tools = tools;
+    body.tool_choice = { type: 'tool', name: JSON_TOOL };
+    return body;
+  }
+  if (tools.length > 0) body.tools = tools;
+  const choice = toolChoice(request);
+  if (choice && tools.length > 0) body.tool_choice = choice;
+  return body;
+}

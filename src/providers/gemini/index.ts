@@ -1,0 +1,33 @@
+/** Gemini API adapter (generateContent / streamGenerateContent?alt=sse). https://ai.google.dev/api */
+import type { ProviderAdapter } from '../../core/provider.js';
+import { postJson, readJson } from '../http.js';
+import { parseSse } from '../sse.js';
+import { guardTransport } from '../openai/index.js';
+import { toGeminiRequest } from './request.js';
+import { fromGeminiResponse, mapGeminiStream, parseGeminiErrorMessage } from './response.js';
+
+function modelUrl(baseUrl: string, model: string, method: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/v1beta/models/${encodeURIComponent(model)}:${method}`;
+}
+
+export const geminiAdapter: ProviderAdapter = {
+  kind: 'gemini',
+  async chat(deployment, request, call) {
+    const response = await postJson({
+      deployment, call, parseErrorMessage: parseGeminiErrorMessage,
+      url: modelUrl(deployment.baseUrl, deployment.upstreamModel, 'generateContent'),
+      body: toGeminiRequest(request),
+      headers: { 'x-goog-api-key': deployment.apiKey ?? '' },
+    });
+    return fromGeminiResponse(await readJson(response, deployment, call.signal), deployment.upstreamModel);
+  },
+  async chatStream(deployment, request, call) {
+    const response = await postJson({
+      deployment, call, parseErrorMessage: parseGeminiErrorMessage,
+      url: `${modelUrl(deployment.baseUrl, deployment.upstreamModel, 'streamGenerateContent')}?alt=sse`,
+      body: toGeminiRequest(request),
+      headers: { 'x-goog-api-key': deployment.apiKey ?? '' },
+    });
+    return guardTransport(mapGeminiStream(parseSse(response.body), deployment.upstreamModel), deployment, call);
+  },
+};

@@ -1,0 +1,124 @@
+/**
+ * Canonical request → Gemini generateContent body.
+ * https://ai.google.dev/api/generate-content
+ */
+import type { ChatMessage, ChatRequest } from '../../core/chat-request.js';
+import { contentText, requestedMaxTokens } from '../../core/chat-request.js';
+
+type Part = Record<string, unknown>;
+interface Content { role: 'user' | 'model'; parts: Part[] }
+
+// Gemini's schema is an OpenAPI subset: JSON-Schema keywords it rejects are dropped.
+const unsupportedSchemaKeys = new Set(['additionalProperties', '$schema', 'strict', '$id', '$defs', 'definitions', 'examples', 'default', 'title']);
+
+export function toGeminiSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(toGeminiSchema);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (unsupportedSchemaKeys.has(key)) continue;
+    if (key === 'type' && Array.isArray(value)) {
+      const types = value.filter((type) => type !== 'null');
+      out.type = types[0] ?? 'string';
+      if (types.length < value.length) out.nullable = true;
+      continue;
+    }
+    out[key] = key === 'properties' && value && typeof value === 'object'
+      ? Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, toGeminiSchema(sub)]))
+      : toGeminiSchema(value);
+  }
+  return out;
+}
+
+function parseArguments(text: string): unknown {
+  try {
+    return JSON.parse(text || '{}');
+  } catch {
+    return {};
+  }
+}
+
+function toolNames(messages: ChatMessage[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const message of messages) {
+    if (message.role === 'assistant') for (const call of message.tool_calls ?? []) names.set(call.id, call.function.name);
+  }
+  return names;
+}
+
+function parts(message: ChatMessage, names: Map<string, string>): { role: Content['role']; parts: Part[] } | undefined {
+  switch (message.role) {
+    case 'system':
+    case 'developer':
+      return undefined;
+    case 'user': {
+      if (typeof message.content === 'string') return { role: 'user', parts: [{ text: message.content }] };
+      const out: Part[] = [];
+      for (const part of message.content) {
+        if (part.type === 'text') out.push({ text: part.text });
+        else if (part.type === 'image_url') {
+          const match = /^data:([^;]+);base64,(.*)$/s.exec(part.image_url.url);
+          out.push(match ? { inlineData: { mimeType: match[1], data: match[2] } } : { fileData: { fileUri: part.image_url.url } });
+        }
+      }
+      return { role: 'user', parts: out };
+    }
+    case 'assistant': {
+      const out: Part[] = [];
+      const text = contentText(message.content);
+      if (text) out.push({ text });
+      for (const call of message.tool_calls ?? []) out.push({ functionCall: { name: call.function.name, args: parseArguments(call.function.arguments) } });
+      return { role: 'model', parts: out };
+    }
+    case 'tool': {
+      const text = contentText(message.content);
+      let response: unknown;
+      try { response = JSON.parse(text); } catch { response = text; }
+      const wrapped = response && typeof response === 'object' && !Array.isArray(response) ? response : { content: response };
+      return { role: 'user', parts: [{ functionResponse: { name: names.get(message.tool_call_id) ?? message.tool_call_id, response: wrapped } }] };
+    }
+    default: {
+      const never: never = message;
+      return never;
+    }
+  }
+}
+
+export function toGeminiRequest(request: ChatRequest): Record<string, unknown> {
+  const names = toolNames(request.messages);
+  const contents: Content[] = [];
+  for (const message of request.messages) {
+    const mapped = parts(message, names);
+    if (!mapped || mapped.parts.length === 0) continue;
+    const last = contents[contents.length - 1];
+    if (last && last.role === mapped.role) last.parts.push(...mapped.parts);
+    else contents.push({ role: mapped.role, parts: mapped.parts });
+  }
+  const body: Record<string, unknown> = { contents };
+  const system = request.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => contentText(m.content)).join('\n\n');
+  if (system) body.systemInstruction = { parts: [{ text: system }] };
+  const generationConfig: Record<string, unknown> = {};
+  if (request.temperature != null) generationConfig.temperature = request.temperature;
+  if (request.top_p != null) generationConfig.topP = request.top_p;
+  const maxTokens = requestedMaxTokens(request);
+  if (maxTokens !== undefined) generationConfig.maxOutputTokens = maxTokens;
+  if (request.stop != null) generationConfig.stopSequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
+  if (request.seed != null) generationConfig.seed = request.seed;
+  if (request.n != null) generationConfig.candidateCount = request.n;
+  const format = request.response_format;
+  if (format?.type === 'json_object') generationConfig.responseMimeType = 'application/json';
+  if (format?.type === 'json_schema') {
+    generationConfig.responseMimeType = 'application/json';
+    if (format.json_schema.schema) generationConfig.responseSchema = toGeminiSchema(format.json_schema.schema);
+  }
+  if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
+  if (request.tools?.length) {
+    body.tools = [{ functionDeclarations: request.tools.map((tool) => ({ name: tool.function.name, ...(tool.function.description ? { description: tool.function.description } : {}), ...(tool.function.parameters ? { parameters: toGeminiSchema(tool.function.parameters) } : {}) })) }];
+    const choice = request.tool_choice;
+    if (choice !== undefined) {
+      const config = choice === 'none' ? { mode: 'NONE' } : choice === 'auto' ? { mode: 'AUTO' } : choice === 'required' ? { mode: 'ANY' } : { mode: 'ANY', allowedFunctionNames: [choice.function.name] };
+      body.toolConfig = { functionCallingConfig: config };
+    }
+  }
+  return body;
+}

@@ -1,0 +1,122 @@
+/**
+ * Upstream HTTP for every adapter: one undici Agent with keep-alive pools per origin, the
+ * deployment's connect / first-byte / total timeouts, the caller's abort, and one mapping of
+ * transport failures to ArbiterError. Keys travel in headers only and never in errors.
+ */
+import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { ArbiterError, errorCodeForStatus, parseRetryAfter } from '../core/errors.js';
+import type { Deployment, ProviderCallOptions } from '../core/provider.js';
+import { redactSecrets } from '../telemetry/logger.js';
+
+export interface DispatcherOptions { connectionsPerOrigin: number; keepAliveTimeoutMs: number; connectTimeoutMs: number }
+
+export function createUpstreamDispatcher(options: DispatcherOptions): Agent {
+  return new Agent({
+    connections: options.connectionsPerOrigin,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    connect: { timeout: options.connectTimeoutMs },
+  });
+}
+
+let defaultDispatcher: Agent | undefined;
+function fallbackDispatcher(): Agent {
+  defaultDispatcher ??= createUpstreamDispatcher({ connectionsPerOrigin: 64, keepAliveTimeoutMs: 30_000, connectTimeoutMs: 5_000 });
+  return defaultDispatcher;
+}
+
+/** Turns a provider's error body into a message; each adapter knows its own shape. */
+export type ErrorMessageParser = (body: unknown) => { message?: string; type?: string; param?: string | null } | undefined;
+
+export interface UpstreamResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+const MAX_ERROR_BODY = 16 * 1024;
+
+function headerString(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {
+  let text = '';
+  for await (const chunk of body) {
+    if (text.length < MAX_ERROR_BODY) text += (chunk as Buffer).toString('utf8');
+  }
+  return text.slice(0, MAX_ERROR_BODY);
+}
+
+function transportError(error: unknown, deployment: Deployment, callerSignal?: AbortSignal): ArbiterError {
+  if (error instanceof ArbiterError) return error;
+  const upstream = { provider: deployment.provider, deployment: deployment.name };
+  if (callerSignal?.aborted) return new ArbiterError('client_closed', 'The client closed the request.', { upstream, retryable: false, cause: error });
+  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError || error instanceof undiciErrors.ConnectTimeoutError
+    || (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))) {
+    return new ArbiterError('upstream_timeout', `Deployment ${deployment.name} timed out.`, { upstream, cause: error });
+  }
+  const code = (error as { code?: string }).code ?? '';
+  return new ArbiterError('upstream_unavailable', `Deployment ${deployment.name} could not be reached (${code || (error as Error).message}).`, { upstream, cause: error });
+}
+
+export interface PostOptions {
+  deployment: Deployment;
+  url: string;
+  body: unknown;
+  headers: Record<string, string>;
+  call: ProviderCallOptions;
+  parseErrorMessage: ErrorMessageParser;
+}
+
+/** POSTs JSON; resolves with a 2xx response (body unread) or throws a mapped ArbiterError. */
+export async function postJson(options: PostOptions): Promise<UpstreamResponse> {
+  const { deployment, call } = options;
+  const deadline = AbortSignal.timeout(deployment.timeouts.totalMs);
+  const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(options.url, {
+      method: 'POST',
+      dispatcher: call.dispatcher ?? fallbackDispatcher(),
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...deployment.headers, ...call.headers, ...options.headers },
+      body: JSON.stringify(options.body),
+      signal,
+      headersTimeout: deployment.timeouts.firstByteMs,
+      bodyTimeout: deployment.timeouts.firstByteMs,
+    });
+  } catch (error) {
+    throw transportError(error, deployment, call.signal);
+  }
+  if (response.statusCode >= 200 && response.statusCode < 300) return response;
+  const text = await readCapped(response.body).catch(() => '');
+  let parsed: unknown;
+  try { parsed = JSON.parse(text); } catch { parsed = undefined; }
+  const detail = options.parseErrorMessage(parsed);
+  // Anthropic's 529 "overloaded" is a 503 in OpenAI's vocabulary.
+  const status = response.statusCode === 529 ? 503 : response.statusCode;
+  const retryAfterMs = parseRetryAfter(headerString(response.headers['retry-after']), headerString(response.headers['retry-after-ms']));
+  const message = redactSecrets(detail?.message ?? `Deployment ${deployment.name} answered HTTP ${response.statusCode}.`);
+  throw new ArbiterError(errorCodeForStatus(status), message, {
+    status,
+    retryAfterMs,
+    param: detail?.param ?? null,
+    upstream: { provider: deployment.provider, deployment: deployment.name, status: response.statusCode, body: redactSecrets(text.slice(0, 2000)), retryAfterMs },
+  });
+}
+
+/** Reads a whole JSON body, mapping a malformed one to a retryable upstream error. */
+export async function readJson(response: UpstreamResponse, deployment: Deployment, callerSignal?: AbortSignal): Promise<unknown> {
+  let text: string;
+  try {
+    text = await response.body.text();
+  } catch (error) {
+    throw transportError(error, deployment, callerSignal);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ArbiterError('upstream_error', `Deployment ${deployment.name} returned a body that is not valid JSON.`, { retryable: true, upstream: { provider: deployment.provider, deployment: deployment.name, body: redactSecrets(text.slice(0, 500)) } });
+  }
+}
+
+export { transportError };
