@@ -63,7 +63,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const catalog = loadCatalog();
   const priceCache = new Map<string, ReturnType<typeof pricesFor>>();
   const priceOf = (deployment: Deployment) => {
-    if (!priceCache.has(deployment.name)) priceCache.set(deployment.name, pricesFor(deployment, catalog));
+    if (!priceCache.has(deployment.name)) {
+      // A simulated model has one profile price whichever wire format serves it.
+      const price = pricesFor(deployment, catalog) ?? (deployment.simulated && deployment.catalogModel ? pricesFor(deployment.catalogModel, catalog) : undefined);
+      priceCache.set(deployment.name, price);
+    }
     return priceCache.get(deployment.name);
   };
   const costOf = (deployment: Deployment, usage: Usage): NanoUsd | null => computeCost(usage, priceOf(deployment))?.costNano ?? null;

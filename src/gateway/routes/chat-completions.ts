@@ -58,6 +58,15 @@ export function chatCompletionsHandler(deps: ChatRouteDeps): Handler {
   };
 }
 
+/** The simulator's fault-injection headers ride along; the runtime forwards them to simulated deployments only. */
+function simulatorHeaders(ctx: GatewayContext, extra: Record<string, string> | undefined): Record<string, string> | undefined {
+  let headers = extra;
+  for (const [name, value] of Object.entries(ctx.req.headers)) {
+    if (name.startsWith('x-sim-') && typeof value === 'string') headers = { ...headers, [name]: value };
+  }
+  return headers;
+}
+
 function headerValue(ctx: GatewayContext, name: string): string | undefined {
   const value = ctx.req.headers[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -81,7 +90,7 @@ function setAttemptHeaders(ctx: GatewayContext, retries: number, fallbacks: numb
 }
 
 async function completeChat(ctx: GatewayContext, deps: ChatRouteDeps, target: ResolvedTarget, admission: ChatAdmission, outcome: ChatOutcome): Promise<void> {
-  const result = await deps.runtime.executeChat(target, admission.request, { signal: ctx.signal, requestId: ctx.requestId, headers: admission.upstreamHeaders });
+  const result = await deps.runtime.executeChat(target, admission.request, { signal: ctx.signal, requestId: ctx.requestId, headers: simulatorHeaders(ctx, admission.upstreamHeaders) });
   Object.assign(outcome, { deployment: result.deployment, attempts: result.attempts, retries: result.retries, fallbacks: result.fallbacks, costNano: result.costNano });
   const response: ChatResponse = admission.enforceResponse(result.response);
   const usage = withCost(response.usage, result.costNano);
@@ -96,7 +105,7 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
   const request = admission.request;
   const wantsUsage = request.stream_options?.include_usage === true;
   // Fails here (before any byte) when every candidate failed: the error goes out as JSON.
-  const execution = await deps.runtime.executeStream(target, request, { signal: ctx.signal, requestId: ctx.requestId, headers: admission.upstreamHeaders });
+  const execution = await deps.runtime.executeStream(target, request, { signal: ctx.signal, requestId: ctx.requestId, headers: simulatorHeaders(ctx, admission.upstreamHeaders) });
   Object.assign(outcome, { deployment: execution.deployment, attempts: execution.attempts, retries: execution.retries, fallbacks: execution.fallbacks });
   setDecisionHeaders(ctx, execution.deployment, null);
   setAttemptHeaders(ctx, execution.retries, execution.fallbacks);
