@@ -4,20 +4,13 @@
  * (`store/eval-quality.ts`); the statistics are computed here. `loadQualitySource` builds the
  * synchronous lookup the runtime's routing takes (`QualitySource`).
  */
+import type { QualityFigures } from '../core/quality.js';
 import type { Store } from '../store/database.js';
 import { listMeasuredPairs, loadQualityCounts, type QualityWindow } from '../store/eval-quality.js';
 import { percentile } from './stats/percentile.js';
 import { wilsonInterval } from './stats/wilson.js';
 
-export interface EvalQuality {
-  passes: number;
-  total: number;
-  passRate: number;
-  passRateLower: number;
-  passRateUpper: number;
-  /** Undefined when no result was priced. */
-  avgCostNano?: number;
-  p95LatencyMs?: number;
+export interface EvalQuality extends QualityFigures {
   runIds: string[];
 }
 

@@ -26,18 +26,7 @@ export interface RouteCandidate {
   routes: CandidateRoute[];
 }
 
-export interface QualityFigures {
-  passes: number;
-  total: number;
-  passRate: number;
-  passRateLower: number;
-  passRateUpper: number;
-  avgCostNano?: number;
-  p95LatencyMs?: number;
-}
-
-/** Eval evidence per (model, task kind). */
-export type QualityLookup = (modelId: string, taskKind: string) => QualityFigures | undefined;
+export type { QualityFigures, QualityLookup } from '../core/quality.js';
 
 /** Facts of the request that decide eligibility. */
 export interface RequestFacts {
