@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // Build and test scripts are plain Node programs.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // The CLI and benchmarks talk to a terminal on purpose.
     files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*'],
     rules: { 'no-console': 'off' },

@@ -1,45 +1,105 @@
 /**
- * One incremental server-sent-events parser for every adapter: handles `event:` and
- * multi-line `data:` fields, comments, CRLF, and chunks split anywhere, without buffering
- * the body. https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
+ * One incremental server-sent-events parser for every adapter. It handles `event:` and
+ * multi-line `data:` fields, comments (keep-alives such as OpenRouter's
+ * `: OPENROUTER PROCESSING`), LF / CR / CRLF line ends, a leading BOM, and chunks split
+ * anywhere (even inside a UTF-8 sequence or between CR and LF), holding at most one
+ * unfinished line in memory. `[DONE]` is an ordinary data payload: the OpenAI mapper decides
+ * what it means.
+ * https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
-export interface SseEvent { event?: string; data: string }
+import { ArbiterError } from '../core/errors.js';
 
-export async function* parseSse(body: AsyncIterable<Buffer | string>): AsyncIterable<SseEvent> {
-  const decoder = new TextDecoder();
+export interface SseEvent {
+  /** The `event:` field, when the server named the event (Anthropic does, OpenAI does not). */
+  event?: string;
+  data: string;
+}
+
+export interface SseOptions {
+  /** A hostile upstream could send one endless line; past this size the stream fails. */
+  maxLineBytes?: number;
+}
+
+const DEFAULT_MAX_LINE = 8 * 1024 * 1024;
+
+/** Accumulates fields until a blank line dispatches them, as the spec's event-stream model does. */
+class EventBuilder {
+  private event: string | undefined;
+  private data: string[] = [];
+
+  field(line: string): void {
+    if (line.startsWith(':')) return;
+    const colon = line.indexOf(':');
+    const name = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (name === 'data') this.data.push(value);
+    else if (name === 'event') this.event = value;
+    // `id` and `retry` steer browser reconnection; a proxy call never reconnects.
+  }
+
+  /** Returns the finished event, or undefined when no data arrived (the spec drops those). */
+  dispatch(): SseEvent | undefined {
+    const event = this.event;
+    const data = this.data;
+    this.event = undefined;
+    this.data = [];
+    if (data.length === 0) return undefined;
+    return event ? { event, data: data.join('\n') } : { data: data.join('\n') };
+  }
+
+  get pending(): boolean {
+    return this.data.length > 0;
+  }
+}
+
+export async function* parseSse(body: AsyncIterable<Uint8Array | string>, options: SseOptions = {}): AsyncIterable<SseEvent> {
+  const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
+  const builder = new EventBuilder();
   let buffer = '';
-  let event: string | undefined;
-  let data: string[] = [];
-  const dispatch = (): SseEvent | undefined => {
-    if (data.length === 0) { event = undefined; return undefined; }
-    const out: SseEvent = { data: data.join('\n'), ...(event ? { event } : {}) };
-    event = undefined;
-    data = [];
-    return out;
-  };
+  // A chunk ending in CR may be the first half of CRLF: the next chunk's LF is then skipped.
+  let skipLeadingLf = false;
+  let endedWithNewline = true;
+
   for await (const chunk of body) {
-    buffer += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = buffer.search(/\r\n|\n|\r/)) !== -1) {
-      const line = buffer.slice(0, newline);
-      const width = buffer[newline] === '\r' && buffer[newline + 1] === '\n' ? 2 : 1;
-      // A lone '\r' at the buffer's end may be half of a CRLF still in flight.
-      if (buffer[newline] === '\r' && newline + 1 === buffer.length) break;
-      buffer = buffer.slice(newline + width);
-      if (line === '') {
-        const out = dispatch();
-        if (out) yield out;
-        continue;
+    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (text.length === 0) continue;
+    if (skipLeadingLf && text.startsWith('\n')) text = text.slice(1);
+    skipLeadingLf = false;
+    buffer += text;
+    let start = 0;
+    for (;;) {
+      const lf = buffer.indexOf('\n', start);
+      const cr = buffer.indexOf('\r', start);
+      const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+      if (end === -1) break;
+      const line = buffer.slice(start, end);
+      if (buffer[end] === '\r') {
+        if (end + 1 === buffer.length) skipLeadingLf = true;
+        start = buffer[end + 1] === '\n' ? end + 2 : end + 1;
+      } else {
+        start = end + 1;
       }
-      if (line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon === -1 ? line : line.slice(0, colon);
-      let value = colon === -1 ? '' : line.slice(colon + 1);
-      if (value.startsWith(' ')) value = value.slice(1);
-      if (field === 'data') data.push(value);
-      else if (field === 'event') event = value;
+      if (line === '') {
+        const event = builder.dispatch();
+        if (event) yield event;
+      } else {
+        builder.field(line);
+      }
+    }
+    buffer = buffer.slice(start);
+    endedWithNewline = buffer.length === 0;
+    if (buffer.length > maxLine) {
+      throw new ArbiterError('upstream_error', `The upstream sent a stream line longer than ${maxLine} bytes.`, { retryable: true });
     }
   }
-  // An event without its terminating blank line is incomplete: the spec discards it, and the
-  // adapters see the stream as cut (no terminal event) instead of trusting half a payload.
+  buffer += decoder.decode();
+  // A last event whose lines all ended but whose blank line never came is complete enough to
+  // keep (some local servers omit it); an unterminated last line may be a cut payload and is
+  // dropped, so a cut stream is seen as cut rather than trusted.
+  if (buffer.length === 0 && endedWithNewline && builder.pending) {
+    const event = builder.dispatch();
+    if (event) yield event;
+  }
 }

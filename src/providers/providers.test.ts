@@ -1,0 +1,184 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseChatRequest } from '../core/chat-request.js';
+import { ChunkAssembler } from '../core/chunk-assembler.js';
+import type { ChatChunk } from '../core/chat-response.js';
+import { ArbiterError } from '../core/errors.js';
+import type { Deployment } from '../core/provider.js';
+import { toAnthropicRequest, JSON_TOOL } from './anthropic/request.js';
+import { fromAnthropicResponse, mapAnthropicStream } from './anthropic/response.js';
+import { toGeminiRequest } from './gemini/request.js';
+import { fromGeminiResponse, mapGeminiStream } from './gemini/response.js';
+import { parseSse } from './sse.js';
+import { adapterFor, resolveDeployment } from './registry.js';
+
+const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
+async function* lines<T>(items: T[]): AsyncIterable<T> { for (const item of items) yield item; }
+async function collect(chunks: AsyncIterable<ChatChunk>) {
+  const assembler = new ChunkAssembler();
+  for await (const chunk of chunks) assembler.add(chunk);
+  return assembler.toResponse();
+}
+
+describe('anthropic mappers on reference payloads', () => {
+  test('tool_use response → tool_calls, cached tokens inside prompt_tokens', () => {
+    const response = fromAnthropicResponse(JSON.parse(fixture('anthropic-tool-use.json')), false);
+    const choice = response.choices[0]!;
+    assert.equal(choice.finish_reason, 'tool_calls');
+    assert.equal(choice.message.content, "I'll check the weather.");
+    assert.deepEqual(JSON.parse(choice.message.tool_calls![0]!.function.arguments), { location: 'San Francisco, CA', unit: 'celsius' });
+    assert.equal(response.usage?.prompt_tokens, 572);
+    assert.equal(response.usage?.prompt_tokens_details?.cached_tokens, 100);
+    assert.equal(response.usage?.completion_tokens, 91);
+  });
+
+  test('stream events → text, one tool call with streamed arguments, usage', async () => {
+    const events = fixture('anthropic-tool-use.chunks.txt').trim().split('\n').map((line) => { const [event, data] = line.split('\t'); return { event, data: data! }; });
+    const response = await collect(mapAnthropicStream(lines(events), false));
+    assert.equal(response.choices[0]?.message.content, "Okay, let's check the weather.");
+    assert.equal(response.choices[0]?.message.tool_calls?.[0]?.function.arguments, '{"location": "San Francisco, CA"}');
+    assert.equal(response.choices[0]?.message.tool_calls?.[0]?.id, 'toolu_01T1x1fJ34qAmk2tNTrN7Up6');
+    assert.equal(response.choices[0]?.finish_reason, 'tool_calls');
+    assert.equal(response.usage?.completion_tokens, 89);
+  });
+
+  test('a stream without message_stop is an error, not a silent end', async () => {
+    const events = fixture('anthropic-tool-use.chunks.txt').trim().split('\n').slice(0, 5).map((line) => ({ data: line.split('\t')[1]! }));
+    await assert.rejects(collect(mapAnthropicStream(lines(events), false)), /without message_stop/);
+  });
+
+  test('request: system lifted, tool results in a user turn, json_schema forced through a tool', () => {
+    const body = toAnthropicRequest(parseChatRequest({
+      model: 'm',
+      messages: [
+        { role: 'system', content: 'Be terse.' },
+        { role: 'user', content: 'weather?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 't1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] },
+        { role: 'tool', tool_call_id: 't1', content: '{"temp":3}' },
+      ],
+      response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object', properties: { temp: { type: 'number' } } } } },
+      max_tokens: 50,
+    }), 'claude', false);
+    assert.equal(body.system, 'Be terse.');
+    const messages = body.messages as Array<{ role: string; content: Array<Record<string, unknown>> }>;
+    assert.deepEqual(messages.map((m) => m.role), ['user', 'assistant', 'user']);
+    assert.equal(messages[1]!.content[0]!.type, 'tool_use');
+    assert.deepEqual(messages[1]!.content[0]!.input, { city: 'Oslo' });
+    assert.equal(messages[2]!.content[0]!.type, 'tool_result');
+    assert.deepEqual(body.tool_choice, { type: 'tool', name: JSON_TOOL });
+    assert.equal(body.max_tokens, 50);
+  });
+});
+
+describe('gemini mappers on reference payloads', () => {
+  test('functionCall → tool_calls; thoughts join completion and reasoning tokens', () => {
+    const response = fromGeminiResponse(JSON.parse(fixture('gemini-function-call.json')), 'gemini-2.5-flash');
+    const choice = response.choices[0]!;
+    assert.equal(choice.finish_reason, 'tool_calls');
+    assert.equal(choice.message.tool_calls?.[0]?.function.name, 'get_weather');
+    assert.equal(response.usage?.completion_tokens, 20);
+    assert.equal(response.usage?.completion_tokens_details?.reasoning_tokens, 12);
+    assert.equal(response.usage?.prompt_tokens_details?.cached_tokens, 5);
+  });
+
+  test('stream → text and final usage', async () => {
+    const events = fixture('gemini-text.chunks.txt').trim().split('\n').map((data) => ({ data }));
+    const response = await collect(mapGeminiStream(lines(events), 'gemini-2.5-flash'));
+    assert.equal(response.choices[0]?.message.content, 'The sky is blue.');
+    assert.equal(response.usage?.completion_tokens, 5);
+  });
+
+  test('request: function responses recover their name; schema keys Gemini rejects are dropped', () => {
+    const body = toGeminiRequest(parseChatRequest({
+      model: 'g',
+      messages: [
+        { role: 'user', content: 'weather?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c9', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
+        { role: 'tool', tool_call_id: 'c9', content: '{"temp":3}' },
+      ],
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', additionalProperties: false, properties: { city: { type: ['string', 'null'] } } } } }],
+      tool_choice: 'required',
+    }));
+    const contents = body.contents as Array<{ role: string; parts: Array<Record<string, { name?: string }>> }>;
+    assert.equal(contents[2]!.parts[0]!.functionResponse!.name, 'get_weather');
+    const declaration = (body.tools as Array<{ functionDeclarations: Array<{ parameters: Record<string, unknown> }> }>)[0]!.functionDeclarations[0]!;
+    assert.equal('additionalProperties' in declaration.parameters, false);
+    assert.deepEqual((declaration.parameters.properties as Record<string, unknown>).city, { type: 'string', nullable: true });
+    assert.deepEqual(body.toolConfig, { functionCallingConfig: { mode: 'ANY' } });
+  });
+});
+
+describe('sse parser', () => {
+  test('events split at any byte, CRLF, comments and multi-line data', async () => {
+    const text = ': keepalive\r\nevent: a\r\ndata: {"x":\r\ndata: 1}\r\n\r\ndata: two\n\n';
+    const pieces = text.split('').map((char) => Buffer.from(char));
+    const events = [];
+    for await (const event of parseSse(lines(pieces))) events.push(event);
+    assert.deepEqual(events, [{ event: 'a', data: '{"x":\n1}' }, { data: 'two' }]);
+  });
+});
+
+describe('http path against a local server', () => {
+  let server: Server;
+  let base = '';
+  let next: { status: number; headers?: Record<string, string>; body: string; cut?: boolean } = { status: 200, body: '{}' };
+  before(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
+        // Let the head and first bytes reach the client before the socket dies, as a real cut does.
+        if (next.cut) { res.write(next.body, () => setTimeout(() => res.destroy(), 20)); return; }
+        res.end(next.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const deployment = (): Deployment => resolveDeployment({ name: 'local', provider: 'openai', upstreamModel: 'm', baseUrl: `${base}/v1`, apiKey: 'sk-secret-key-123456' }, { env: {}, defaultTimeouts: { connectMs: 1000, firstByteMs: 2000, totalMs: 5000 } });
+  const request = parseChatRequest({ model: 'x', messages: [{ role: 'user', content: 'hi' }] });
+
+  for (const [status, code, retryable] of [[400, 'invalid_request', false], [401, 'invalid_api_key', false], [404, 'not_found', false], [429, 'rate_limited', true], [500, 'upstream_error', true], [503, 'upstream_unavailable', true], [529, 'upstream_unavailable', true]] as const) {
+    test(`status ${status} → ${code} (retryable ${retryable}) keeping the upstream message`, async () => {
+      next = { status, headers: { 'retry-after': '2' }, body: JSON.stringify({ error: { message: `boom ${status}`, type: 'x', param: 'messages' } }) };
+      await assert.rejects(adapterFor('openai').chat(deployment(), request, {}), (error: unknown) => {
+        const arbiter = error as ArbiterError;
+        assert.equal(arbiter.code, code);
+        assert.equal(arbiter.retryable, retryable);
+        assert.equal(arbiter.status, status === 529 ? 503 : status);
+        assert.equal(arbiter.retryAfterMs, 2000);
+        assert.match(arbiter.message, new RegExp(`boom ${status}`));
+        assert.ok(!JSON.stringify(arbiter.upstream).includes('sk-secret-key-123456'));
+        return true;
+      });
+    });
+  }
+
+  test('a malformed JSON body is a retryable upstream error', async () => {
+    next = { status: 200, body: '{"choices": [' };
+    await assert.rejects(adapterFor('openai').chat(deployment(), request, {}), (error: unknown) => (error as ArbiterError).code === 'upstream_error' && (error as ArbiterError).retryable);
+  });
+
+  test('a stream cut mid-way surfaces an error', async () => {
+    next = { status: 200, headers: { 'content-type': 'text/event-stream' }, body: 'data: {"id":"1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"he"},"finish_reason":null}]}\n\n', cut: true };
+    const stream = await adapterFor('openai').chatStream(deployment(), request, {});
+    await assert.rejects(collect(stream), (error: unknown) => error instanceof ArbiterError);
+  });
+
+  test('connection refused is upstream_unavailable and retryable', async () => {
+    const dead = resolveDeployment({ name: 'dead', provider: 'openai', upstreamModel: 'm', baseUrl: 'http://127.0.0.1:1/v1' }, { env: {}, defaultTimeouts: { connectMs: 500, firstByteMs: 500, totalMs: 1000 } });
+    await assert.rejects(adapterFor('openai').chat(dead, request, {}), (error: unknown) => (error as ArbiterError).code === 'upstream_unavailable' && (error as ArbiterError).retryable);
+  });
+
+  test('presets fill base URL and key variable; unknown presets are refused', () => {
+    const deepseek = resolveDeployment({ name: 'd', provider: 'openai-compatible', preset: 'deepseek', upstreamModel: 'deepseek-chat' }, { env: { DEEPSEEK_API_KEY: 'k' }, defaultTimeouts: { connectMs: 1, firstByteMs: 1, totalMs: 1 } });
+    assert.equal(deepseek.baseUrl, 'https://api.deepseek.com/v1');
+    assert.equal(deepseek.apiKey, 'k');
+    assert.throws(() => resolveDeployment({ name: 'x', provider: 'openai-compatible', preset: 'nope', upstreamModel: 'm' }, { env: {}, defaultTimeouts: { connectMs: 1, firstByteMs: 1, totalMs: 1 } }), /unknown preset/);
+  });
+});
