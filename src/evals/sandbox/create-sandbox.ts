@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ArbiterError } from '../../core/errors.js';
 import { logger } from '../../telemetry/logger.js';
 import { countUserTasks } from './count-user-tasks.js';
-import { findBwrap, missingBwrapMessage } from './find-bwrap.js';
+import { bwrapSupportsTmpfsSize, findBwrap, missingBwrapMessage } from './find-bwrap.js';
 import { resolveLimits } from './limits.js';
 import { PerTaskSandbox } from './per-task-sandbox.js';
 import { resolvePythonInterpreter } from './python-interpreter.js';
@@ -20,6 +20,9 @@ import { WarmPool } from './warm-pool.js';
 
 /** Far above the uids distributions hand to people and services, below nobody (65534). */
 export const defaultUidBase = 60100;
+
+/** Room for what a test program writes (HumanEval writes nothing), small enough that every worker's tmpfs together stays a rounding error of RAM. */
+export const defaultWorkDirBytes = 128 * 1024 * 1024;
 
 /** Headroom over the uid's current task count for the server itself and its helpers. */
 const nprocHeadroom = 8;
@@ -41,6 +44,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   // Tasks running under their own uid must get through to their slot directory.
   if (hostRoot && dropUid) chmodSync(hostRoot, 0o711);
   const layout = bwrap ? readHostLayout() : [];
+  const tmpfsBytes = bwrap && bwrapSupportsTmpfsSize(bwrap) ? options.workDirBytes ?? defaultWorkDirBytes : null;
+  if (bwrap && tmpfsBytes === null) logger.warn('bubblewrap has no --size (older than 0.8.0): the task directory is not size-capped');
 
   const configFor = (slot: number, oneShot: boolean): ServerConfig => ({
     workRoot: hostRoot ? join(hostRoot, `slot-${slot}`) : '/tmp',
@@ -51,7 +56,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   });
   const launcher = (oneShot: boolean) => (slot: number) => {
     const config = configFor(slot, oneShot);
-    const launch = bwrap ? buildBwrapLaunch({ bwrap, python, config, asRoot, layout }) : buildUnsafeLaunch(python, config);
+    const launch = bwrap ? buildBwrapLaunch({ bwrap, python, config, asRoot, layout, tmpfsBytes }) : buildUnsafeLaunch(python, config);
     return new ServerProcess(launch);
   };
 

@@ -178,6 +178,25 @@ print(json.dumps({"uid": os.getuid(), "caps": caps}))
     await assertStillWorks(sandbox);
   });
 
+  it('caps what a task can write to its directory (tmpfs is host memory)', async () => {
+    const result = await sandbox.run(`
+import errno
+written = 0
+try:
+    for n in range(40):
+        with open(f"fill-{n}", "wb") as handle:
+            handle.write(b"x" * (8 * 1024 * 1024))
+        written += 8
+except OSError as e:
+    print("stopped", errno.errorcode.get(e.errno), written)
+`, { wallMs: 10_000, cpuSeconds: 10 });
+    const [word, code, megabytes] = result.stdout.trim().split(' ');
+    assert.equal(word, 'stopped', `320 MB went into the task directory: ${result.stdout}${result.stderr}`);
+    assert.equal(code, 'ENOSPC');
+    assert.ok(Number(megabytes) <= 128);
+    await assertStillWorks(sandbox);
+  });
+
   it('keeps working when a task attacks its server', async () => {
     const result = await sandbox.run('import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n');
     assert.equal(typeof result.ok, 'boolean');

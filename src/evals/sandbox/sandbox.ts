@@ -34,6 +34,8 @@ export interface SandboxOptions {
   python?: string;
   /** Path to bwrap; found on PATH otherwise. */
   bwrapPath?: string;
+  /** Size cap of each worker's private task directory (a tmpfs in host memory). Default 128 MiB. */
+  workDirBytes?: number;
   /** First uid handed to tasks when running as root (one per worker slot). */
   uidBase?: number;
 }

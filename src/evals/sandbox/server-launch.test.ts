@@ -12,7 +12,7 @@ const layout = [{ path: '/lib', symlinkTo: 'usr/lib', present: true }, { path: '
 
 describe('bwrap launch', () => {
   it('isolates as root without a user namespace, keeping only setuid/setgid/kill', () => {
-    const { args } = buildBwrapLaunch({ bwrap: '/usr/bin/bwrap', python, config, asRoot: true, layout });
+    const { args } = buildBwrapLaunch({ bwrap: '/usr/bin/bwrap', python, config, asRoot: true, layout, tmpfsBytes: 1024 });
     const joined = args.join(' ');
     assert.ok(!args.includes('--share-net'));
     assert.ok(args.includes('--unshare-net') && args.includes('--unshare-pid'));
@@ -22,15 +22,16 @@ describe('bwrap launch', () => {
     assert.match(joined, /--ro-bind \/bin \/bin/);
     assert.ok(!joined.includes('/lib32'));
     assert.match(joined, /--perms 0755 --dir \/opt --ro-bind \/opt\/py \/opt\/py/);
-    assert.match(joined, /--perms 1777 --tmpfs \/tmp/);
+    assert.match(joined, /--perms 1777 --size 1024 --tmpfs \/tmp/);
     assert.ok(args.includes('--die-with-parent') && args.includes('--new-session'));
     assert.ok(!joined.includes('/work') && !joined.includes('/home') && !joined.includes('/etc/shadow'));
   });
 
   it('uses --unshare-all when not root', () => {
-    const { args } = buildBwrapLaunch({ bwrap: 'bwrap', python, config: { ...config, uid: null }, asRoot: false, layout });
+    const { args } = buildBwrapLaunch({ bwrap: 'bwrap', python, config: { ...config, uid: null }, asRoot: false, layout, tmpfsBytes: null });
     assert.ok(args.includes('--unshare-all'));
     assert.ok(!args.includes('--cap-add'));
+    assert.ok(!args.includes('--size'), 'no --size for a bwrap that lacks it');
   });
 
   it('lists ancestors, frames messages across chunk boundaries, validates limits', () => {
