@@ -17,7 +17,7 @@ import { bfclToOpenAiTools } from './bfcl-tools.js';
 import { datasetPaths } from './dataset-paths.js';
 import type { SuiteLoadOptions } from './load-options.js';
 import { parseJsonLines } from './read-jsonl.js';
-import { sampleItems } from './sample-items.js';
+import { interleaveBy, sampleItems } from './sample-items.js';
 
 /** Our category names → upstream file stems. */
 export const bfclCategoryFiles = {
@@ -115,12 +115,16 @@ export function loadBfclFile(questionPath: string, answerPath?: string | null, o
 }
 
 export function bfclSuite(name: string, items: EvalItem[], options: SuiteLoadOptions = {}): Suite {
+  // A first-N subset of several categories takes from each in turn: `--limit 10` must not be
+  // ten `simple` items with no irrelevance (and so no hallucinated-call rate) at all.
+  const limited = options.limit !== undefined && options.limit < items.length && options.seed === undefined;
+  const ordered = limited ? interleaveBy(items, (item) => item.category ?? '') : items;
   return {
     name,
     kind: 'tools',
     description: 'BFCL: function calling, graded with the leaderboard\'s AST rules',
     license: 'Apache-2.0 (ShishirPatil/gorilla)',
-    items: sampleItems(items, options),
+    items: sampleItems(ordered, options),
     graderFor: () => bfclAstGrader,
   };
 }

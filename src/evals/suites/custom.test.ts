@@ -122,6 +122,9 @@ describe('resolveSuite', () => {
     assert.deepEqual(a, b);
     assert.notDeepEqual(a, c);
     assert.equal(new Set(resolveSuite('bfcl').items.map((item) => item.category)).size, 5);
+    const firstTen = resolveSuite('bfcl', { limit: 10 }).items.map((item) => item.category);
+    assert.deepEqual([...new Set(firstTen)].sort(), ['irrelevance', 'multiple', 'parallel', 'parallel_multiple', 'simple'], 'a first-N subset takes from every category');
+    assert.equal(firstTen.filter((category) => category === 'irrelevance').length, 2);
     const live = resolveSuite('bfcl:live_simple');
     assert.equal(live.name, 'bfcl:live_simple');
     assert.ok(live.items.every((item) => item.category === 'live_simple'));

@@ -30,3 +30,25 @@ export function sampleItems<T>(items: readonly T[], options: { limit?: number; s
   }
   return indices.slice(0, take).sort((a, b) => a - b).map((index) => items[index] as T);
 }
+
+/**
+ * Round-robin over groups (in order of first appearance), each group in its own order, so a
+ * first-N subset covers every group instead of only the first one.
+ */
+export function interleaveBy<T>(items: readonly T[], groupOf: (item: T) => string): T[] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = groupOf(item);
+    const list = groups.get(key) ?? [];
+    list.push(item);
+    groups.set(key, list);
+  }
+  const queues = [...groups.values()];
+  const out: T[] = [];
+  for (let round = 0; out.length < items.length; round += 1) {
+    for (const queue of queues) {
+      if (round < queue.length) out.push(queue[round] as T);
+    }
+  }
+  return out;
+}
