@@ -6,6 +6,8 @@ export interface ServerProcess {
   child: ChildProcess;
   url: string;
   rssMb(): number;
+  /** CPU time (user + system) the process has used so far, in milliseconds. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -36,6 +38,17 @@ export async function startServerProcess(command: string, args: string[], urlPat
         const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
         const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
         return Math.round(kb / 1024);
+      } catch {
+        return 0;
+      }
+    },
+    cpuMs() {
+      try {
+        // Fields 14 and 15 of /proc/PID/stat are utime and stime in clock ticks (100 Hz on Linux);
+        // the command name (field 2) may hold spaces, so count from its closing parenthesis.
+        const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return (Number(fields[11]) + Number(fields[12])) * 10;
       } catch {
         return 0;
       }

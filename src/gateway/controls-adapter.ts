@@ -119,7 +119,9 @@ export async function createControls(options: ControlsOptions): Promise<Controls
     async admit(ctx, request, target) {
       const key = ctx.vars.keyId ? keys.byKeyId(ctx.vars.keyId) : undefined;
       const deployment = target.chain[0];
-      const promptTokens = options.runtime.estimatePromptTokens(request, deployment);
+      // Tokenizing costs more than the rest of admission: only limits and budgets need it.
+      const needsEstimate = key !== undefined && (key.tpm !== null || key.budgets.length > 0);
+      const promptTokens = needsEstimate ? options.runtime.estimatePromptTokens(request, deployment) : 0;
       const maxTokens = requestedMaxTokens(request) ?? defaultMaxTokens;
 
       if (key) {

@@ -110,8 +110,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         target, routing, signal: callOptions.signal,
         attempt: (deployment, signal) => attemptStream(attemptDeps, deployment, { ...request, model: deployment.upstreamModel }, signal, callOptions.headers, callOptions.requestId),
       });
-      const promptEstimate = estimate(request, result.meta.deployment);
-      return { ...result.meta, chunks: ensureStreamUsage(result.value, (text) => usageFromStream(text, promptEstimate, result.meta.deployment.catalogModel)) };
+      // Counted only when the provider sends no usage of its own.
+      return { ...result.meta, chunks: ensureStreamUsage(result.value, (text) => usageFromStream(text, estimate(request, result.meta.deployment), result.meta.deployment.catalogModel)) };
     },
     async embed(request, callOptions) {
       const mirrors = index.lookup(request.model);
