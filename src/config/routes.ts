@@ -31,6 +31,7 @@ export const routeConfigSchema = z.object({
     maxDelayMs: z.number().int().nonnegative().default(5_000),
   }).default({ maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 5_000 }),
   maxFallbacks: z.number().int().min(0).default(3),
+  /** Start the next candidate when the first has not answered within its live p95; first answer wins. */
   hedge: z.boolean().default(false),
   cache: z.object({
     enabled: z.boolean().default(false),

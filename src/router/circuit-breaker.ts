@@ -35,6 +35,14 @@ export class CircuitBreaker {
     this.state = 'closed';
   }
 
+  /**
+   * The call ended without telling anything about the deployment (the client went away, or a
+   * hedge won elsewhere): a half-open probe slot is freed so the next caller can probe.
+   */
+  release(): void {
+    this.probeInFlight = false;
+  }
+
   recordFailure(): void {
     this.probeInFlight = false;
     this.failures += 1;

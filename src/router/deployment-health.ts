@@ -1,18 +1,32 @@
 /**
- * Live health per deployment: exponentially weighted latency and error rate, plus its
- * breaker. The router demotes unhealthy mirrors and skips open breakers.
+ * Live health per deployment: exponentially weighted latency and error rate, a window of
+ * recent successful latencies (for the p95 that hedging waits), plus its breaker. The
+ * router demotes unhealthy mirrors and skips open breakers.
  */
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 
 export interface HealthSnapshot { latencyMs: number; errorRate: number; breaker: BreakerState; samples: number }
 
 const ALPHA = 0.2;
+/** Recent successful latencies kept per deployment; enough for a stable p95. */
+const WINDOW = 128;
+/** Fewer successes than this and the p95 is not trusted (hedging stays off). */
+const MIN_P95_SAMPLES = 10;
 
 class Entry {
   latencyMs = 0;
   errorRate = 0;
   samples = 0;
+  readonly recent: number[] = [];
+  private cursor = 0;
   constructor(readonly breaker: CircuitBreaker) {}
+
+  remember(latencyMs: number): void {
+    // A ring buffer: O(1) on the request path; sorting happens only when a p95 is asked for.
+    if (this.recent.length < WINDOW) this.recent.push(latencyMs);
+    else this.recent[this.cursor] = latencyMs;
+    this.cursor = (this.cursor + 1) % WINDOW;
+  }
 }
 
 export class HealthTracker {
@@ -40,10 +54,24 @@ export class HealthTracker {
     entry.errorRate += alpha * ((ok ? 0 : 1) - entry.errorRate);
     if (ok) {
       entry.latencyMs += alpha * (latencyMs - entry.latencyMs);
+      entry.remember(latencyMs);
       entry.breaker.recordSuccess();
     } else {
       entry.breaker.recordFailure();
     }
+  }
+
+  /** An attempt that ended with no verdict on the deployment (aborted): frees a half-open probe. */
+  release(deployment: string): void {
+    this.entry(deployment).breaker.release();
+  }
+
+  /** p95 of recent successful latencies (nearest rank), or undefined while too few are known. */
+  p95LatencyMs(deployment: string): number | undefined {
+    const recent = this.entries.get(deployment)?.recent;
+    if (!recent || recent.length < MIN_P95_SAMPLES) return undefined;
+    const sorted = [...recent].sort((a, b) => a - b);
+    return sorted[Math.ceil(0.95 * sorted.length) - 1];
   }
 
   snapshot(deployment: string): HealthSnapshot {

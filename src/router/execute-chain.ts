@@ -52,9 +52,13 @@ function asArbiterError(error: unknown): ArbiterError {
 }
 
 /** All failed: the same status everywhere keeps that status (a 429 stays a 429 with its Retry-After); otherwise 502. */
-function aggregate(errors: ArbiterError[]): ArbiterError {
+function aggregate(errors: ArbiterError[], chainLength: number): ArbiterError {
   const last = errors[errors.length - 1];
-  if (!last) return new ArbiterError('no_route_candidates', 'No deployment is available for this request (all circuit breakers open or no candidates).');
+  if (!last) {
+    return new ArbiterError('no_route_candidates', chainLength === 0
+      ? 'No deployment satisfies this route\'s policy (see x-arbiter-reason, or `arbiter route --explain`).'
+      : `No deployment is available for this request: the circuit breakers of all ${chainLength} candidates are open.`);
+  }
   if (errors.length === 1 || errors.every((error) => error.status === last.status)) {
     return new ArbiterError(last.code, last.message, { status: last.status, retryAfterMs: last.retryAfterMs, upstream: last.upstream, attempts: errors, param: last.param, retryable: last.retryable });
   }
@@ -74,7 +78,10 @@ export async function executeChain<T>(input: ExecuteChainInput<T>): Promise<Chai
     if (input.health && !input.health.tryAcquire(deployment.name)) continue;
     deploymentsTried += 1;
     for (let attemptIndex = 0; attemptIndex < input.policy.maxAttempts; attemptIndex++) {
-      if (input.signal?.aborted) throw asArbiterError(input.signal.reason);
+      if (input.signal?.aborted) {
+        input.health?.release(deployment.name);
+        throw asArbiterError(input.signal.reason);
+      }
       const started = now();
       try {
         const value = await input.attempt(deployment, input.signal);
@@ -86,7 +93,11 @@ export async function executeChain<T>(input: ExecuteChainInput<T>): Promise<Chai
         const error = asArbiterError(caught);
         const latencyMs = now() - started;
         attempts.push({ deployment: deployment.name, ok: false, errorCode: error.code, status: error.status, latencyMs });
-        if (input.signal?.aborted || error.code === 'client_closed') throw error;
+        if (input.signal?.aborted || error.code === 'client_closed') {
+          // No verdict on the deployment; a half-open probe slot must not stay taken.
+          input.health?.release(deployment.name);
+          throw error;
+        }
         if (!error.retryable) {
           // The caller's fault, not the deployment's: it answered, so it counts as healthy.
           input.health?.record(deployment.name, true, latencyMs);
@@ -99,12 +110,17 @@ export async function executeChain<T>(input: ExecuteChainInput<T>): Promise<Chai
         if (lastTry || (error.retryAfterMs !== undefined && error.retryAfterMs > input.policy.maxDelayMs)) break;
         if (!input.health || input.health.tryAcquire(deployment.name)) {
           retries += 1;
-          await sleep(backoffDelay(attemptIndex, input.policy, random, error.retryAfterMs), input.signal);
+          try {
+            await sleep(backoffDelay(attemptIndex, input.policy, random, error.retryAfterMs), input.signal);
+          } catch (aborted) {
+            input.health?.release(deployment.name);
+            throw asArbiterError(aborted);
+          }
         } else {
           break;
         }
       }
     }
   }
-  throw aggregate(errors);
+  throw aggregate(errors, input.chain.length);
 }
