@@ -11,6 +11,7 @@ import type { ChatRequest } from '../core/chat-request.js';
 import { requestedMaxTokens } from '../core/chat-request.js';
 import type { DeploymentConfig } from '../config/deployments.js';
 import { getEvalRun } from '../store/eval-runs.js';
+import { loadEvalResults } from '../store/eval-results.js';
 import type { Runtime } from '../runtime/types.js';
 import { runEval } from '../evals/runner/run-eval.js';
 import type { ProgressEvent } from '../evals/runner/types.js';
@@ -48,6 +49,15 @@ const AD_HOC = /^openai-compatible:([^@]+)@(https?:\/\/.+)$/;
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
 
+/** Whole numbers only: `--limit abc` or `--repeat 0` must not quietly plan an empty run. */
+export function integerFlag(flag: string, min: number) {
+  return (value: string) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min) throw new Error(`${flag} needs a whole number${min > 0 ? ` of at least ${min}` : ' (0 or more)'}, got '${value}'`);
+    return parsed;
+  };
+}
+
 function positiveNumber(flag: string) {
   return (value: string) => {
     const parsed = Number(value);
@@ -66,8 +76,11 @@ export function parseMinPass(value: string): number {
 
 /** `openai-compatible:MODEL@BASE_URL` becomes a deployment named by the whole spec. */
 export function adHocDeployment(spec: string, apiKeyEnv: string | undefined): DeploymentConfig | undefined {
+  if (!spec.startsWith('openai-compatible:')) return undefined;
   const match = AD_HOC.exec(spec);
-  if (!match) return undefined;
+  if (!match || !URL.canParse(match[2] as string)) {
+    throw new Error(`'${spec}' is not an ad-hoc endpoint: write openai-compatible:MODEL@BASE_URL, e.g. openai-compatible:llama3.1:8b@http://127.0.0.1:11434/v1`);
+  }
   return { name: spec, model: spec, provider: 'openai-compatible', upstreamModel: match[1] as string, baseUrl: match[2] as string, ...(apiKeyEnv ? { apiKeyEnv } : {}) };
 }
 
@@ -130,6 +143,37 @@ async function resumedFlags(flags: EvalFlags, store: Awaited<ReturnType<typeof o
   return { ...flags, ...plan };
 }
 
+/** The most frequent failure reason per model, so "131 errors" comes with its cause. */
+async function errorLines(store: Awaited<ReturnType<typeof openCliStore>>, runId: string): Promise<string[]> {
+  const counts = new Map<string, Map<string, number>>();
+  for (const result of await loadEvalResults(store, runId)) {
+    if (result.errorCode === null) continue;
+    const reasons = counts.get(result.model) ?? new Map<string, number>();
+    reasons.set(result.reason, (reasons.get(result.reason) ?? 0) + 1);
+    counts.set(result.model, reasons);
+  }
+  return [...counts].map(([model, reasons]) => {
+    const [reason, count] = [...reasons].sort((a, b) => b[1] - a[1])[0] as [string, number];
+    return `Errors for ${model}: ${count} × ${reason.slice(0, 300)}`;
+  });
+}
+
+/** Every name must resolve the way a call would (model, deployment or route) before anything is paid or planned. */
+function assertModelsKnown(runtime: Runtime, models: readonly string[]): void {
+  const unknown = models.filter((model) => {
+    try {
+      runtime.resolve({ model, messages: [{ role: 'user', content: '' }] }, {});
+      return false;
+    } catch (error) {
+      return (error as { code?: unknown }).code === 'model_not_found';
+    }
+  });
+  if (unknown.length === 0) return;
+  const known = runtime.listModels().map((entry) => entry.id);
+  const shown = known.slice(0, 12).join(', ') + (known.length > 12 ? `, ... (${known.length} in all: arbiter models)` : '');
+  throw new Error(`unknown model${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => `'${name}'`).join(', ')}: use a configured or catalog model (${shown}) or openai-compatible:MODEL@BASE_URL`);
+}
+
 export async function runEvalCommand(input: EvalFlags): Promise<void> {
   const store = await openCliStore(input);
   const sandbox = lazySandbox({ unsafeNoSandbox: input.unsafeNoSandbox === true });
@@ -141,6 +185,7 @@ export async function runEvalCommand(input: EvalFlags): Promise<void> {
     if (models.length === 0) throw new Error('--models needs at least one model');
     if (suiteSpecs.length === 0) throw new Error('--suite needs at least one suite');
     const config = loadCliConfig(flags.config);
+    if (flags.apiKeyEnv && !process.env[flags.apiKeyEnv]) throw new Error(`--api-key-env ${flags.apiKeyEnv}: that environment variable is not set`);
     for (const model of models) {
       const deployment = adHocDeployment(model, flags.apiKeyEnv);
       if (deployment && !config.deployments.some((existing) => existing.name === deployment.name)) config.deployments.push(deployment);
@@ -148,6 +193,7 @@ export async function runEvalCommand(input: EvalFlags): Promise<void> {
     // Loaded on demand: report/diff/trend should not pay for (or depend on) the provider stack.
     const { createRuntime } = await import('../runtime/create-runtime.js');
     runtime = await createRuntime({ config, env: process.env });
+    assertModelsKnown(runtime, models);
     const services = { sandbox: () => sandbox.get() };
     const suites = resolveSuites(suiteSpecs, { limit: flags.limit, seed: flags.seed, services });
     const isSimulated = runtime.isSimulated.bind(runtime);
@@ -170,7 +216,8 @@ export async function runEvalCommand(input: EvalFlags): Promise<void> {
       process.stdout.write(`${JSON.stringify(runSummaryJson(summary), null, 2)}\n`);
     } else {
       process.stdout.write(formatReport(await loadRunReport(store, summary.runId), 'table'));
-      process.stdout.write(`\n${runSummaryLines(summary).join('\n')}\nHTML report: arbiter report ${summary.runId} --format html --out report.html\n`);
+      const errors = summary.errors > 0 ? await errorLines(store, summary.runId) : [];
+      process.stdout.write(`\n${[...runSummaryLines(summary), ...errors].join('\n')}\nHTML report: arbiter report ${summary.runId} --format html --out report.html\n`);
     }
     if (summary.status === 'failed') process.exitCode = 1;
   } finally {
@@ -186,17 +233,17 @@ export function registerEvalCommand(program: Command): void {
     .description('Evaluate models on suites: pass rates with Wilson intervals, cost per success, latency; results kept for report/diff/trend')
     .option('-s, --suite <names>', 'comma-separated suite names or dataset paths (e.g. humaneval,bfcl)')
     .option('-m, --models <names>', 'comma-separated catalog/config model names, or openai-compatible:MODEL@BASE_URL')
-    .option('-n, --limit <n>', 'items per suite', (value) => Number.parseInt(value, 10))
-    .option('--concurrency <n>', 'calls in flight per provider', (value) => Number.parseInt(value, 10), 4)
+    .option('-n, --limit <n>', 'items per suite', integerFlag('--limit', 1))
+    .option('--concurrency <n>', 'calls in flight per provider', integerFlag('--concurrency', 1), 4)
     .option('--budget-usd <usd>', 'stop starting new calls once this much is spent or reserved', positiveNumber('--budget-usd'))
-    .option('--repeat <k>', 'answers per item per model', (value) => Number.parseInt(value, 10), 1)
+    .option('--repeat <k>', 'answers per item per model', integerFlag('--repeat', 1), 1)
     .option('--fail-fast', 'stop evaluating a model on a suite once it is statistically dominated')
     .option('--min-pass <rate>', 'with --fail-fast: also stop models whose pass-rate upper bound is below this', parseMinPass)
-    .option('--min-sample <n>', 'with --fail-fast: graded items before a model can be stopped', (value) => Number.parseInt(value, 10), 10)
+    .option('--min-sample <n>', 'with --fail-fast: graded items before a model can be stopped', integerFlag('--min-sample', 1), 10)
     .option('--resume <run>', 'continue a crashed or stopped run; graded items are skipped')
     .option('--json', 'print the run summary as JSON on stdout')
-    .option('--seed <s>', 'sample items with this seed and send it as the request seed', (value) => Number.parseInt(value, 10))
-    .option('--rpm <n>', 'requests per minute per model', (value) => Number.parseInt(value, 10))
+    .option('--seed <s>', 'sample items with this seed and send it as the request seed', integerFlag('--seed', 0))
+    .option('--rpm <n>', 'requests per minute per model', integerFlag('--rpm', 1))
     .option('--no-cache', 'call models even when an identical request was answered before')
     .option('--unsafe-no-sandbox', 'run generated code without bubblewrap (rlimits only): only on a throwaway machine')
     .option('--api-key-env <var>', 'environment variable holding the key for openai-compatible:MODEL@URL models')

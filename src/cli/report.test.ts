@@ -10,7 +10,7 @@ import { fakeChatClient, fakeSuite } from '../evals/runner/test-support.js';
 import { registerReportCommand } from './report.js';
 import { registerDiffCommand } from './diff.js';
 import { registerTrendCommand } from './trend.js';
-import { adHocDeployment, parseMinPass } from './eval.js';
+import { adHocDeployment, integerFlag, parseMinPass } from './eval.js';
 
 async function cli(args: string[]): Promise<void> {
   const program = new Command().exitOverride();
@@ -63,4 +63,14 @@ test('eval flag parsing: ad-hoc endpoints and min-pass', () => {
   assert.equal(parseMinPass('0.6'), 0.6);
   assert.equal(parseMinPass('60%'), 0.6);
   assert.throws(() => parseMinPass('150'), /--min-pass/);
+  assert.equal(adHocDeployment('openai-compatible:llama3.1:8b@http://h:1/v1', undefined)?.upstreamModel, 'llama3.1:8b');
+  assert.throws(() => adHocDeployment('openai-compatible:llama3', undefined), /openai-compatible:MODEL@BASE_URL/);
+  assert.throws(() => adHocDeployment('openai-compatible:llama3@localhost:11434', undefined), /openai-compatible:MODEL@BASE_URL/);
+});
+
+test('eval integer flags refuse what would plan an empty or endless run', () => {
+  const limit = integerFlag('--limit', 1);
+  assert.equal(limit('25'), 25);
+  for (const bad of ['abc', '0', '-3', '2.5', '']) assert.throws(() => limit(bad), /--limit needs a whole number of at least 1/);
+  assert.equal(integerFlag('--seed', 0)('0'), 0);
 });
