@@ -2,9 +2,12 @@
 // with the right detail, and the checker's type/normalisation quirks match upstream.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bfclCategoryFiles, loadBfcl, type BfclCategory } from '../suites/bfcl.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bfclCategoryFiles, bfclItem, loadBfcl, loadBfclFile, type BfclCategory } from '../suites/bfcl.js';
 import type { EvalItem } from '../types.js';
-import { bfclAstGrader, parseGroundTruth, type BfclReference } from './bfcl-ast.js';
+import { bfclAstGrader, checkerCategory, parseGroundTruth, type BfclReference } from './bfcl-ast.js';
 import { answerCalls, isUnsatisfiable, toolResponse, type SentCall } from './bfcl-test-support.js';
 import { checkSimpleCall, checkBfclCalls, standardizeString, type BfclFunctionDoc } from './bfcl-checker.js';
 import { parsePyJson, toPyJson, type PyDict } from './python-json.js';
@@ -163,5 +166,39 @@ describe('bfcl checker rules', () => {
     assert.equal(checkBfclCalls('simple', [doc], [call, call], [one]).valid, false);
     assert.equal(checkBfclCalls('live_multiple', [doc], [call], [one]).valid, true);
     assert.equal(checkBfclCalls('parallel_multiple', [doc], [call, call], [one, one]).valid, true);
+  });
+});
+
+describe('bfcl categories beyond the shipped files', () => {
+  const question = { id: 'q1', question: [[{ role: 'user' as const, content: 'Weather in Paris and Rome?' }]], function: [{ name: 'weather.get', parameters: { type: 'dict', properties: { city: { type: 'string' } }, required: ['city'] } }] };
+
+  it('grades relevance as BFCL does: any decodable call passes, none fails', async () => {
+    const item = bfclItem(question, 'live_relevance', null, 'bfcl:live_relevance');
+    assert.equal((await grade(item, [{ name: 'weather_get', arguments: '{"city": "anywhere"}' }])).pass, true);
+    assert.equal((await grade(item, [], 'It is sunny.')).pass, false);
+    assert.equal((await grade(item, [{ name: 'weather_get', arguments: '{"city": ' }])).pass, false, 'undecodable arguments are no call');
+  });
+
+  it('picks the checker from the data when the file name is not a BFCL category', async () => {
+    const two = parseGroundTruth('[{"weather.get": {"city": ["Paris"]}}, {"weather.get": {"city": ["Rome"]}}]');
+    assert.equal(checkerCategory('my_tools', question.function, two), 'parallel');
+    assert.equal(checkerCategory('my_tools', [...question.function, { name: 'x' }], two.slice(0, 1)), 'multiple');
+    assert.equal(checkerCategory('parallel', question.function, two.slice(0, 1)), 'parallel');
+    const item = bfclItem(question, 'my_tools', toPyJson(parsePyJson('[{"weather.get": {"city": ["Paris"]}}, {"weather.get": {"city": ["Rome"]}}]')), 'bfcl:my_tools');
+    const calls = [{ name: 'weather_get', arguments: '{"city": "Rome"}' }, { name: 'weather_get', arguments: '{"city": "Paris"}' }];
+    assert.equal((await grade(item, calls)).pass, true, 'two expected calls are matched order-free');
+  });
+
+  it('refuses Java, JavaScript and execution-graded categories instead of misgrading them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arbiter-bfcl-'));
+    try {
+      for (const stem of ['simple_java', 'simple_javascript', 'multi_turn_base']) {
+        const path = join(dir, `BFCL_v4_${stem}.json`);
+        writeFileSync(path, `${JSON.stringify(question)}\n`);
+        assert.throws(() => loadBfclFile(path), new RegExp(`BFCL ${stem} is not supported`));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -91,6 +91,17 @@ export function bfclItem(question: BfclQuestion, category: string, groundTruth: 
   return { id: question.id, suite, kind: 'tools', category, request: { messages, tools }, reference };
 }
 
+/**
+ * Categories this checker would grade wrongly are refused rather than scored: Java and
+ * JavaScript values arrive as strings that BFCL converts with its own type converters, and
+ * multi-turn, memory and web-search entries are graded by executing state, not by AST.
+ */
+function assertSupportedCategory(category: string, path: string): void {
+  const unsupported = /java|multi_turn|memory|web_search/.exec(category);
+  if (!unsupported) return;
+  throw new ArbiterError('invalid_request', `${path}: BFCL ${category} is not supported (${unsupported[0].startsWith('java') ? 'Java/JavaScript values need BFCL\'s language type converters' : 'graded by execution, not by the AST checker'}); Python AST categories are: simple, multiple, parallel, parallel_multiple, irrelevance and their live_ versions, live_relevance`);
+}
+
 export interface BfclLoadOptions extends SuiteLoadOptions {
   name?: string;
 }
@@ -98,12 +109,14 @@ export interface BfclLoadOptions extends SuiteLoadOptions {
 /** One category from a question file and (unless irrelevance) its possible-answer file. */
 export function loadBfclFile(questionPath: string, answerPath?: string | null, options: BfclLoadOptions & { category?: string } = {}): EvalItem[] {
   const category = options.category ?? categoryFromFileName(questionPath);
+  assertSupportedCategory(category, questionPath);
   const questions = parseJsonLines(readFileSync(questionPath, 'utf8'), questionSchema, questionPath);
   const answersFile = answerPath === undefined ? possibleAnswerPath(questionPath) : answerPath;
-  const irrelevance = category.includes('irrelevance');
+  // Irrelevance and relevance items are graded on whether a call was made: no answers needed.
+  const noAnswers = category.includes('relevance');
   let truths: Map<string, string> | null = null;
-  if (!irrelevance) {
-    if (!answersFile || !existsSync(answersFile)) throw new ArbiterError('invalid_request', `BFCL ${category}: possible-answer file not found (${answersFile ?? 'none given'})`);
+  if (!noAnswers) {
+    if (!answersFile || !existsSync(answersFile)) throw new ArbiterError('invalid_request', `BFCL ${category}: possible-answer file not found (${answersFile ?? 'none given'}; BFCL's layout keeps it at possible_answer/<same file name> beside the questions)`);
     truths = groundTruthById(readFileSync(answersFile, 'utf8'), answersFile);
   }
   const suite = options.name ?? `bfcl:${category}`;
