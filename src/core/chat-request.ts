@@ -28,6 +28,8 @@ const toolCallSchema = z.object({
   id: z.string(),
   type: z.literal('function'),
   function: z.object({ name: z.string(), arguments: z.string() }),
+  /** Provider data to hand back (Gemini thought signatures); see ToolCallExtra. */
+  extra_content: z.looseObject({ google: z.looseObject({ thought_signature: z.string().optional() }).optional() }).optional(),
 });
 
 const systemMessage = z.looseObject({

@@ -6,10 +6,20 @@
  */
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
 
+/**
+ * Provider data a tool call must carry back on the next turn. Gemini 3 rejects a function
+ * call in the history without the thought signature it was issued with; Google's own
+ * OpenAI-compatible endpoint puts it in `extra_content.google.thought_signature`, so clients
+ * that round-trip that shape work unchanged.
+ * https://ai.google.dev/gemini-api/docs/thought-signatures
+ */
+export interface ToolCallExtra { google?: { thought_signature?: string } }
+
 export interface ToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string };
+  extra_content?: ToolCallExtra;
 }
 
 export interface AssistantMessage {
@@ -35,6 +45,12 @@ export interface ChatChoice {
   index: number;
   message: AssistantMessage;
   finish_reason: FinishReason;
+  /**
+   * The provider's own stop reason when it is not OpenAI (`end_turn`, `MAX_TOKENS`,
+   * `MALFORMED_FUNCTION_CALL`...): the unified value loses detail, this keeps it. Same name as
+   * OpenRouter's extension, so clients that read one read the other.
+   */
+  native_finish_reason?: string;
   logprobs: unknown;
 }
 
@@ -54,6 +70,7 @@ export interface ChunkToolCall {
   id?: string;
   type?: 'function';
   function?: { name?: string; arguments?: string };
+  extra_content?: ToolCallExtra;
 }
 
 export interface ChunkDelta {
@@ -68,6 +85,7 @@ export interface ChunkChoice {
   index: number;
   delta: ChunkDelta;
   finish_reason: FinishReason | null;
+  native_finish_reason?: string;
   logprobs?: unknown;
 }
 

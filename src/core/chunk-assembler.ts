@@ -2,13 +2,15 @@
  * Rebuilds a whole `chat.completion` from canonical stream chunks: for the audit trail, the
  * response cache, and callers that stream only to measure time to first token.
  */
-import type { ChatChunk, ChatResponse, FinishReason, Usage } from './chat-response.js';
+import type { ChatChunk, ChatChoice, ChatResponse, FinishReason, ToolCall, ToolCallExtra, Usage } from './chat-response.js';
 
 interface ChoiceState {
   content: string;
   reasoning: string;
+  refusal: string;
   finish: FinishReason | null;
-  tools: Map<number, { id: string; name: string; arguments: string }>;
+  nativeFinish?: string;
+  tools: Map<number, { id: string; name: string; arguments: string; extra?: ToolCallExtra }>;
 }
 
 export class ChunkAssembler {
@@ -25,19 +27,22 @@ export class ChunkAssembler {
     for (const choice of chunk.choices) {
       let state = this.choices.get(choice.index);
       if (!state) {
-        state = { content: '', reasoning: '', finish: null, tools: new Map() };
+        state = { content: '', reasoning: '', refusal: '', finish: null, tools: new Map() };
         this.choices.set(choice.index, state);
       }
       if (choice.delta.content) state.content += choice.delta.content;
       if (choice.delta.reasoning_content) state.reasoning += choice.delta.reasoning_content;
+      if (choice.delta.refusal) state.refusal += choice.delta.refusal;
       for (const call of choice.delta.tool_calls ?? []) {
         const tool = state.tools.get(call.index) ?? { id: '', name: '', arguments: '' };
         if (call.id) tool.id = call.id;
         if (call.function?.name) tool.name += call.function.name;
         if (call.function?.arguments) tool.arguments += call.function.arguments;
+        if (call.extra_content) tool.extra = call.extra_content;
         state.tools.set(call.index, tool);
       }
       if (choice.finish_reason) state.finish = choice.finish_reason;
+      if (choice.native_finish_reason) state.nativeFinish = choice.native_finish_reason;
     }
     if (chunk.usage) this.usage = chunk.usage;
   }
@@ -48,18 +53,27 @@ export class ChunkAssembler {
       object: 'chat.completion',
       created: this.created,
       model: this.model,
-      choices: [...this.choices.entries()].map(([index, state]) => ({
-        index,
-        message: {
-          role: 'assistant',
-          content: state.content === '' && state.tools.size > 0 ? null : state.content,
-          ...(state.reasoning ? { reasoning_content: state.reasoning } : {}),
-          ...(state.tools.size > 0 ? { tool_calls: [...state.tools.values()].map((tool) => ({ id: tool.id, type: 'function' as const, function: { name: tool.name, arguments: tool.arguments } })) } : {}),
-        },
-        finish_reason: state.finish ?? 'stop',
-        logprobs: null,
-      })),
+      choices: [...this.choices.entries()].map(([index, state]) => toChoice(index, state)),
       ...(usage ? { usage } : {}),
     };
   }
+}
+
+function toChoice(index: number, state: ChoiceState): ChatChoice {
+  const calls: ToolCall[] = [...state.tools.values()].map((tool) => ({
+    id: tool.id, type: 'function', function: { name: tool.name, arguments: tool.arguments }, ...(tool.extra ? { extra_content: tool.extra } : {}),
+  }));
+  return {
+    index,
+    message: {
+      role: 'assistant',
+      content: state.content === '' && (calls.length > 0 || state.refusal) ? null : state.content,
+      ...(state.refusal ? { refusal: state.refusal } : {}),
+      ...(state.reasoning ? { reasoning_content: state.reasoning } : {}),
+      ...(calls.length > 0 ? { tool_calls: calls } : {}),
+    },
+    finish_reason: state.finish ?? 'stop',
+    ...(state.nativeFinish ? { native_finish_reason: state.nativeFinish } : {}),
+    logprobs: null,
+  };
 }

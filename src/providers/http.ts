@@ -4,7 +4,7 @@
  * transport failures to ArbiterError. Keys travel in headers only and never in errors.
  */
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
-import { ArbiterError, errorCodeForStatus, parseRetryAfter } from '../core/errors.js';
+import { ArbiterError, errorCodeForStatus, parseRetryAfter, type ErrorCode } from '../core/errors.js';
 import type { Deployment, ProviderCallOptions } from '../core/provider.js';
 import { redactSecrets } from '../telemetry/logger.js';
 
@@ -24,8 +24,23 @@ function fallbackDispatcher(): Agent {
   return defaultDispatcher;
 }
 
-/** Turns a provider's error body into a message; each adapter knows its own shape. */
-export type ErrorMessageParser = (body: unknown) => { message?: string; type?: string; param?: string | null } | undefined;
+/**
+ * What a provider's error body says beyond its HTTP status; each adapter knows its own shape.
+ * `code`/`status` refine the status mapping (Gemini answers a bad key with 400, OpenAI's
+ * vocabulary says 401), `retryable` overrides the status default (a spent monthly quota is a
+ * 429 that no retry fixes) and `retryAfterMs` is a delay given in the body instead of a header.
+ */
+export interface UpstreamErrorDetail {
+  message?: string;
+  type?: string;
+  param?: string | null;
+  code?: ErrorCode;
+  status?: number;
+  retryable?: boolean;
+  retryAfterMs?: number;
+}
+
+export type ErrorMessageParser = (body: unknown) => UpstreamErrorDetail | undefined;
 
 export interface UpstreamResponse {
   statusCode: number;
@@ -59,6 +74,29 @@ function transportError(error: unknown, deployment: Deployment, callerSignal?: A
   return new ArbiterError('upstream_unavailable', `Deployment ${deployment.name} could not be reached (${code || (error as Error).message}).`, { upstream, cause: error });
 }
 
+interface Deadline { signal: AbortSignal; release(): void }
+
+/**
+ * The caller's abort joined with the total timeout. One controller and one timer, released
+ * when the body closes: AbortSignal.timeout + AbortSignal.any cost several times more per
+ * call on Node 20 (finalization registries and weak refs), which shows at gateway rates.
+ */
+function linkDeadline(callerSignal: AbortSignal | undefined, totalMs: number): Deadline {
+  const controller = new AbortController();
+  const onCallerAbort = () => controller.abort(callerSignal?.reason);
+  const timer = setTimeout(() => controller.abort(new DOMException('The upstream call exceeded its total timeout.', 'TimeoutError')), totalMs);
+  timer.unref();
+  if (callerSignal?.aborted) controller.abort(callerSignal.reason);
+  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  return {
+    signal: controller.signal,
+    release() {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    },
+  };
+}
+
 export interface PostOptions {
   deployment: Deployment;
   url: string;
@@ -71,8 +109,7 @@ export interface PostOptions {
 /** POSTs JSON; resolves with a 2xx response (body unread) or throws a mapped ArbiterError. */
 export async function postJson(options: PostOptions): Promise<UpstreamResponse> {
   const { deployment, call } = options;
-  const deadline = AbortSignal.timeout(deployment.timeouts.totalMs);
-  const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
+  const deadline = linkDeadline(call.signal, deployment.timeouts.totalMs);
   let response: Dispatcher.ResponseData;
   try {
     response = await request(options.url, {
@@ -80,25 +117,29 @@ export async function postJson(options: PostOptions): Promise<UpstreamResponse> 
       dispatcher: call.dispatcher ?? fallbackDispatcher(),
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...deployment.headers, ...call.headers, ...options.headers },
       body: JSON.stringify(options.body),
-      signal,
+      signal: deadline.signal,
       headersTimeout: deployment.timeouts.firstByteMs,
       bodyTimeout: deployment.timeouts.firstByteMs,
     });
   } catch (error) {
+    deadline.release();
     throw transportError(error, deployment, call.signal);
   }
+  // The total deadline covers the body too (a stream may run for minutes); it ends with it.
+  response.body.once('close', deadline.release);
   if (response.statusCode >= 200 && response.statusCode < 300) return response;
   const text = await readCapped(response.body).catch(() => '');
   let parsed: unknown;
   try { parsed = JSON.parse(text); } catch { parsed = undefined; }
   const detail = options.parseErrorMessage(parsed);
   // Anthropic's 529 "overloaded" is a 503 in OpenAI's vocabulary.
-  const status = response.statusCode === 529 ? 503 : response.statusCode;
-  const retryAfterMs = parseRetryAfter(headerString(response.headers['retry-after']), headerString(response.headers['retry-after-ms']));
+  const status = detail?.status ?? (response.statusCode === 529 ? 503 : response.statusCode);
+  const retryAfterMs = parseRetryAfter(headerString(response.headers['retry-after']), headerString(response.headers['retry-after-ms'])) ?? detail?.retryAfterMs;
   const message = redactSecrets(detail?.message ?? `Deployment ${deployment.name} answered HTTP ${response.statusCode}.`);
-  throw new ArbiterError(errorCodeForStatus(status), message, {
+  throw new ArbiterError(detail?.code ?? errorCodeForStatus(status), message, {
     status,
     retryAfterMs,
+    ...(detail?.retryable !== undefined ? { retryable: detail.retryable } : {}),
     param: detail?.param ?? null,
     upstream: { provider: deployment.provider, deployment: deployment.name, status: response.statusCode, body: redactSecrets(text.slice(0, 2000)), retryAfterMs },
   });

@@ -9,9 +9,11 @@ import type { ChatChunk } from '../core/chat-response.js';
 import { ArbiterError } from '../core/errors.js';
 import type { Deployment } from '../core/provider.js';
 import { toAnthropicRequest, JSON_TOOL } from './anthropic/request.js';
-import { fromAnthropicResponse, mapAnthropicStream } from './anthropic/response.js';
+import { fromAnthropicResponse } from './anthropic/response.js';
+import { mapAnthropicStream } from './anthropic/stream.js';
 import { toGeminiRequest } from './gemini/request.js';
-import { fromGeminiResponse, mapGeminiStream } from './gemini/response.js';
+import { fromGeminiResponse } from './gemini/response.js';
+import { mapGeminiStream } from './gemini/stream.js';
 import { parseSse } from './sse.js';
 import { adapterFor, resolveDeployment } from './registry.js';
 
@@ -173,6 +175,34 @@ describe('http path against a local server', () => {
   test('connection refused is upstream_unavailable and retryable', async () => {
     const dead = resolveDeployment({ name: 'dead', provider: 'openai', upstreamModel: 'm', baseUrl: 'http://127.0.0.1:1/v1' }, { env: {}, defaultTimeouts: { connectMs: 500, firstByteMs: 500, totalMs: 1000 } });
     await assert.rejects(adapterFor('openai').chat(dead, request, {}), (error: unknown) => (error as ArbiterError).code === 'upstream_unavailable' && (error as ArbiterError).retryable);
+  });
+
+  const other = (provider: 'anthropic' | 'gemini'): Deployment => resolveDeployment({ name: provider, provider, upstreamModel: 'm', baseUrl: base, apiKey: 'sk-secret-key-123456' }, { env: {}, defaultTimeouts: { connectMs: 1000, firstByteMs: 2000, totalMs: 5000 } });
+
+  test('anthropic 529 overloaded_error is a retryable 503 with its message', async () => {
+    next = { status: 529, body: fixture('anthropic-error-overloaded.json') };
+    await assert.rejects(adapterFor('anthropic').chat(other('anthropic'), request, {}), (error: unknown) => {
+      const arbiter = error as ArbiterError;
+      return arbiter.status === 503 && arbiter.code === 'upstream_unavailable' && arbiter.retryable && arbiter.message === 'Overloaded' && arbiter.upstream?.status === 529;
+    });
+  });
+
+  test('anthropic 429 for a spent limit is not retried', async () => {
+    next = { status: 429, headers: { 'retry-after': '30' }, body: fixture('anthropic-error-spend-limit.json') };
+    await assert.rejects(adapterFor('anthropic').chat(other('anthropic'), request, {}), (error: unknown) => (error as ArbiterError).status === 429 && !(error as ArbiterError).retryable);
+  });
+
+  test('gemini 429 without Retry-After takes the delay from RetryInfo', async () => {
+    next = { status: 429, body: fixture('gemini-error-429.json') };
+    await assert.rejects(adapterFor('gemini').chat(other('gemini'), request, {}), (error: unknown) => {
+      const arbiter = error as ArbiterError;
+      return arbiter.code === 'rate_limited' && arbiter.retryAfterMs === 27_000 && arbiter.retryable;
+    });
+  });
+
+  test('gemini API_KEY_INVALID (HTTP 400) is a 401 invalid_api_key', async () => {
+    next = { status: 400, body: fixture('gemini-error-api-key.json') };
+    await assert.rejects(adapterFor('gemini').chat(other('gemini'), request, {}), (error: unknown) => (error as ArbiterError).status === 401 && (error as ArbiterError).code === 'invalid_api_key' && !(error as ArbiterError).retryable);
   });
 
   test('presets fill base URL and key variable; unknown presets are refused', () => {

@@ -1,33 +1,37 @@
 /** Anthropic Messages API adapter. https://docs.anthropic.com/en/api/messages */
-import type { ProviderAdapter } from '../../core/provider.js';
-import { postJson, readJson } from '../http.js';
+import type { ChatRequest } from '../../core/chat-request.js';
+import type { Deployment, ProviderAdapter, ProviderCallOptions } from '../../core/provider.js';
+import { postJson, readJson, type UpstreamResponse } from '../http.js';
 import { parseSse } from '../sse.js';
 import { guardTransport } from '../openai/index.js';
+import { parseAnthropicError } from './errors.js';
 import { toAnthropicRequest } from './request.js';
-import { fromAnthropicResponse, mapAnthropicStream, parseAnthropicErrorMessage } from './response.js';
+import { fromAnthropicResponse } from './response.js';
+import { mapAnthropicStream } from './stream.js';
 
 const ANTHROPIC_VERSION = '2023-06-01';
+
+function isJsonMode(request: ChatRequest): boolean {
+  return request.response_format !== undefined && request.response_format.type !== 'text';
+}
+
+function postMessages(deployment: Deployment, request: ChatRequest, call: ProviderCallOptions, stream: boolean): Promise<UpstreamResponse> {
+  return postJson({
+    deployment, call, parseErrorMessage: parseAnthropicError,
+    url: `${deployment.baseUrl.replace(/\/+$/, '')}/v1/messages`,
+    body: toAnthropicRequest(request, deployment.upstreamModel, stream),
+    headers: { 'x-api-key': deployment.apiKey ?? '', 'anthropic-version': ANTHROPIC_VERSION },
+  });
+}
 
 export const anthropicAdapter: ProviderAdapter = {
   kind: 'anthropic',
   async chat(deployment, request, call) {
-    const jsonMode = request.response_format !== undefined && request.response_format.type !== 'text';
-    const response = await postJson({
-      deployment, call, parseErrorMessage: parseAnthropicErrorMessage,
-      url: `${deployment.baseUrl.replace(/\/+$/, '')}/v1/messages`,
-      body: toAnthropicRequest(request, deployment.upstreamModel, false),
-      headers: { 'x-api-key': deployment.apiKey ?? '', 'anthropic-version': ANTHROPIC_VERSION },
-    });
-    return fromAnthropicResponse(await readJson(response, deployment, call.signal), jsonMode);
+    const response = await postMessages(deployment, request, call, false);
+    return fromAnthropicResponse(await readJson(response, deployment, call.signal), isJsonMode(request));
   },
   async chatStream(deployment, request, call) {
-    const jsonMode = request.response_format !== undefined && request.response_format.type !== 'text';
-    const response = await postJson({
-      deployment, call, parseErrorMessage: parseAnthropicErrorMessage,
-      url: `${deployment.baseUrl.replace(/\/+$/, '')}/v1/messages`,
-      body: toAnthropicRequest(request, deployment.upstreamModel, true),
-      headers: { 'x-api-key': deployment.apiKey ?? '', 'anthropic-version': ANTHROPIC_VERSION },
-    });
-    return guardTransport(mapAnthropicStream(parseSse(response.body), jsonMode), deployment, call);
+    const response = await postMessages(deployment, request, call, true);
+    return guardTransport(mapAnthropicStream(parseSse(response.body), isJsonMode(request)), deployment, call);
   },
 };

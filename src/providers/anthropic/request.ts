@@ -4,6 +4,7 @@
  */
 import type { ChatMessage, ChatRequest, UserContentPart } from '../../core/chat-request.js';
 import { contentText, requestedMaxTokens } from '../../core/chat-request.js';
+import { ArbiterError } from '../../core/errors.js';
 
 type Block = Record<string, unknown>;
 interface Turn { role: 'user' | 'assistant'; content: Block[] }
@@ -17,12 +18,28 @@ function imageBlock(url: string): Block {
   return { type: 'image', source: { type: 'url', url } };
 }
 
+/** A PDF sent as an OpenAI file part (a data URL) is an Anthropic document block. */
+function documentBlock(fileData: string | undefined): Block | undefined {
+  const match = /^data:(application\/pdf);base64,(.*)$/s.exec(fileData ?? '');
+  return match ? { type: 'document', source: { type: 'base64', media_type: match[1], data: match[2] } } : undefined;
+}
+
+// Anthropic refuses empty text blocks ("text content blocks must be non-empty"), which OpenAI
+// accepts, so they are left out rather than sent.
+function textBlock(text: string): Block[] {
+  return text === '' ? [] : [{ type: 'text', text }];
+}
+
 function userBlocks(content: string | UserContentPart[]): Block[] {
-  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  if (typeof content === 'string') return textBlock(content);
   const blocks: Block[] = [];
   for (const part of content) {
-    if (part.type === 'text') blocks.push({ type: 'text', text: part.text });
+    if (part.type === 'text') blocks.push(...textBlock(part.text));
     else if (part.type === 'image_url') blocks.push(imageBlock(part.image_url.url));
+    else if (part.type === 'file') {
+      const document = documentBlock(part.file.file_data);
+      if (document) blocks.push(document);
+    }
   }
   return blocks;
 }
@@ -82,6 +99,11 @@ function toolChoice(request: ChatRequest): Block | undefined {
 }
 
 export function toAnthropicRequest(request: ChatRequest, upstreamModel: string, stream: boolean): Record<string, unknown> {
+  // The Messages API returns one message per call; answering n > 1 with one choice would
+  // silently give less than was asked.
+  if (request.n != null && request.n > 1) {
+    throw new ArbiterError('invalid_request', "Anthropic models return one choice per request; 'n' must be 1 for this deployment.", { param: 'n', retryable: false });
+  }
   const system = request.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => contentText(m.content)).join('\n\n');
   const body: Record<string, unknown> = {
     model: upstreamModel,
