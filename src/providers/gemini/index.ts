@@ -4,7 +4,9 @@ import { postJson, readJson } from '../http.js';
 import { parseSse } from '../sse.js';
 import { guardTransport } from '../openai/index.js';
 import { toGeminiRequest } from './request.js';
-import { fromGeminiResponse, mapGeminiStream, parseGeminiErrorMessage } from './response.js';
+import { parseGeminiError } from './errors.js';
+import { fromGeminiResponse } from './response.js';
+import { mapGeminiStream } from './stream.js';
 
 function modelUrl(baseUrl: string, model: string, method: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/v1beta/models/${encodeURIComponent(model)}:${method}`;
@@ -14,7 +16,7 @@ export const geminiAdapter: ProviderAdapter = {
   kind: 'gemini',
   async chat(deployment, request, call) {
     const response = await postJson({
-      deployment, call, parseErrorMessage: parseGeminiErrorMessage,
+      deployment, call, parseErrorMessage: parseGeminiError,
       url: modelUrl(deployment.baseUrl, deployment.upstreamModel, 'generateContent'),
       body: toGeminiRequest(request),
       headers: { 'x-goog-api-key': deployment.apiKey ?? '' },
@@ -23,7 +25,7 @@ export const geminiAdapter: ProviderAdapter = {
   },
   async chatStream(deployment, request, call) {
     const response = await postJson({
-      deployment, call, parseErrorMessage: parseGeminiErrorMessage,
+      deployment, call, parseErrorMessage: parseGeminiError,
       url: `${modelUrl(deployment.baseUrl, deployment.upstreamModel, 'streamGenerateContent')}?alt=sse`,
       body: toGeminiRequest(request),
       headers: { 'x-goog-api-key': deployment.apiKey ?? '' },

@@ -4,31 +4,11 @@
  */
 import type { ChatMessage, ChatRequest } from '../../core/chat-request.js';
 import { contentText, requestedMaxTokens } from '../../core/chat-request.js';
+import { SYNTHETIC_CALL_PREFIX } from './parts.js';
+import { toGeminiSchema } from './schema.js';
 
 type Part = Record<string, unknown>;
 interface Content { role: 'user' | 'model'; parts: Part[] }
-
-// Gemini's schema is an OpenAPI subset: JSON-Schema keywords it rejects are dropped.
-const unsupportedSchemaKeys = new Set(['additionalProperties', '$schema', 'strict', '$id', '$defs', 'definitions', 'examples', 'default', 'title']);
-
-export function toGeminiSchema(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(toGeminiSchema);
-  if (!schema || typeof schema !== 'object') return schema;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (unsupportedSchemaKeys.has(key)) continue;
-    if (key === 'type' && Array.isArray(value)) {
-      const types = value.filter((type) => type !== 'null');
-      out.type = types[0] ?? 'string';
-      if (types.length < value.length) out.nullable = true;
-      continue;
-    }
-    out[key] = key === 'properties' && value && typeof value === 'object'
-      ? Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, toGeminiSchema(sub)]))
-      : toGeminiSchema(value);
-  }
-  return out;
-}
 
 function parseArguments(text: string): unknown {
   try {
@@ -36,6 +16,26 @@ function parseArguments(text: string): unknown {
   } catch {
     return {};
   }
+}
+
+/** Call ids Gemini issued go back with the call and its response; the ones we made up do not. */
+function issuedId(id: string): boolean {
+  return id !== '' && !id.startsWith(SYNTHETIC_CALL_PREFIX);
+}
+
+const extensionMime: Record<string, string> = {
+  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', heic: 'image/heic', heif: 'image/heif', pdf: 'application/pdf',
+};
+
+/**
+ * A data URL is inline bytes; anything else is a fileData URI, which needs its mimeType
+ * (FileData.mimeType is required), taken from the extension when the URL has one.
+ */
+function mediaPart(url: string, fallbackMime: string): Part {
+  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+  if (match) return { inlineData: { mimeType: match[1], data: match[2] } };
+  const extension = /\.([a-z0-9]+)(?:[?#].*)?$/i.exec(url)?.[1]?.toLowerCase() ?? '';
+  return { fileData: { mimeType: extensionMime[extension] ?? fallbackMime, fileUri: url } };
 }
 
 function toolNames(messages: ChatMessage[]): Map<string, string> {
@@ -56,10 +56,9 @@ function parts(message: ChatMessage, names: Map<string, string>): { role: Conten
       const out: Part[] = [];
       for (const part of message.content) {
         if (part.type === 'text') out.push({ text: part.text });
-        else if (part.type === 'image_url') {
-          const match = /^data:([^;]+);base64,(.*)$/s.exec(part.image_url.url);
-          out.push(match ? { inlineData: { mimeType: match[1], data: match[2] } } : { fileData: { fileUri: part.image_url.url } });
-        }
+        else if (part.type === 'image_url') out.push(mediaPart(part.image_url.url, 'image/jpeg'));
+        else if (part.type === 'file' && part.file.file_data) out.push(mediaPart(part.file.file_data, 'application/pdf'));
+        else if (part.type === 'input_audio') out.push({ inlineData: { mimeType: `audio/${part.input_audio.format}`, data: part.input_audio.data } });
       }
       return { role: 'user', parts: out };
     }
@@ -67,7 +66,13 @@ function parts(message: ChatMessage, names: Map<string, string>): { role: Conten
       const out: Part[] = [];
       const text = contentText(message.content);
       if (text) out.push({ text });
-      for (const call of message.tool_calls ?? []) out.push({ functionCall: { name: call.function.name, args: parseArguments(call.function.arguments) } });
+      for (const call of message.tool_calls ?? []) {
+        const signature = call.extra_content?.google?.thought_signature;
+        out.push({
+          functionCall: { ...(issuedId(call.id) ? { id: call.id } : {}), name: call.function.name, args: parseArguments(call.function.arguments) },
+          ...(signature ? { thoughtSignature: signature } : {}),
+        });
+      }
       return { role: 'model', parts: out };
     }
     case 'tool': {
@@ -75,7 +80,8 @@ function parts(message: ChatMessage, names: Map<string, string>): { role: Conten
       let response: unknown;
       try { response = JSON.parse(text); } catch { response = text; }
       const wrapped = response && typeof response === 'object' && !Array.isArray(response) ? response : { content: response };
-      return { role: 'user', parts: [{ functionResponse: { name: names.get(message.tool_call_id) ?? message.tool_call_id, response: wrapped } }] };
+      const id = issuedId(message.tool_call_id) ? { id: message.tool_call_id } : {};
+      return { role: 'user', parts: [{ functionResponse: { ...id, name: names.get(message.tool_call_id) ?? message.tool_call_id, response: wrapped } }] };
     }
     default: {
       const never: never = message;
@@ -105,6 +111,12 @@ export function toGeminiRequest(request: ChatRequest): Record<string, unknown> {
   if (request.stop != null) generationConfig.stopSequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
   if (request.seed != null) generationConfig.seed = request.seed;
   if (request.n != null) generationConfig.candidateCount = request.n;
+  if (request.presence_penalty != null) generationConfig.presencePenalty = request.presence_penalty;
+  if (request.frequency_penalty != null) generationConfig.frequencyPenalty = request.frequency_penalty;
+  if (request.logprobs) {
+    generationConfig.responseLogprobs = true;
+    if (request.top_logprobs != null) generationConfig.logprobs = request.top_logprobs;
+  }
   const format = request.response_format;
   if (format?.type === 'json_object') generationConfig.responseMimeType = 'application/json';
   if (format?.type === 'json_schema') {
