@@ -8,25 +8,36 @@ import type { ChatChunk, ChatResponse } from '../../core/chat-response.js';
 import { ArbiterError } from '../../core/errors.js';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../core/embeddings.js';
 import type { Deployment, ProviderAdapter, ProviderCallOptions, ProviderKind } from '../../core/provider.js';
-import { postJson, readJson, transportError, type ErrorMessageParser } from '../http.js';
+import { postJson, readJson, transportError } from '../http.js';
 import { parseSse } from '../sse.js';
 import type { PresetQuirks } from '../openai-compatible/presets.js';
+import { openAIStreamError, parseOpenAIError } from './errors.js';
 
-export const parseOpenAIErrorMessage: ErrorMessageParser = (body) => {
-  const error = (body as { error?: { message?: unknown; type?: unknown; param?: unknown } } | undefined)?.error;
-  if (!error || typeof error !== 'object') return undefined;
-  return {
-    ...(typeof error.message === 'string' ? { message: error.message } : {}),
-    ...(typeof error.type === 'string' ? { type: error.type } : {}),
-    param: typeof error.param === 'string' ? error.param : null,
-  };
-};
+type Message = ChatRequest['messages'][number];
+
+/**
+ * Fields our own answers add to assistant messages, which a client may send back: a vendor
+ * that does not know them may answer 400 (OpenAI and Groq validate message properties), so
+ * they go only where the preset says they are understood. DeepSeek even requires
+ * reasoning_content back on tool-call turns (https://api-docs.deepseek.com/guides/thinking_mode#tool-calls).
+ */
+function historyMessage(message: Message, quirks: PresetQuirks): Message {
+  if (message.role === 'developer' && quirks.developerRole) return { ...message, role: quirks.developerRole, content: message.content };
+  if (message.role !== 'assistant') return message;
+  let out = message;
+  if (out.reasoning_content != null && !quirks.reasoningInHistory) {
+    const { reasoning_content: _dropped, ...rest } = out;
+    out = rest;
+  }
+  if (out.tool_calls?.some((call) => call.extra_content) && !quirks.toolCallExtraContent) {
+    out = { ...out, tool_calls: out.tool_calls.map(({ extra_content: _dropped, ...call }) => call) };
+  }
+  return out;
+}
 
 export function toOpenAIRequest(request: ChatRequest, deployment: Deployment, quirks: PresetQuirks, stream: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = { ...request, model: deployment.upstreamModel };
-  if (quirks.developerRole) {
-    body.messages = request.messages.map((message) => (message.role === 'developer' ? { ...message, role: quirks.developerRole } : message));
-  }
+  body.messages = request.messages.map((message) => historyMessage(message, quirks));
   if (quirks.maxTokensField && request.max_completion_tokens != null && request.max_tokens == null) {
     body.max_tokens = request.max_completion_tokens;
     delete body.max_completion_tokens;
@@ -42,12 +53,18 @@ export function toOpenAIRequest(request: ChatRequest, deployment: Deployment, qu
   return body;
 }
 
-/** Vendors that stream reasoning under another name are mapped onto `reasoning_content`. */
+/**
+ * Vendors that send reasoning under another name are mapped onto `reasoning_content` (kept
+ * under their name too): the preset's field, else `reasoning`, which vLLM (since 0.11),
+ * OpenRouter, Groq and Ollama use.
+ * https://docs.vllm.ai/en/stable/features/reasoning_outputs/
+ */
 function normalizeReasoning<T extends { choices: unknown[] }>(value: T, field: string | undefined, key: 'message' | 'delta'): T {
-  if (!field || field === 'reasoning_content') return value;
   for (const choice of value.choices as Array<Record<string, Record<string, unknown> | undefined>>) {
-    const part = choice[key];
-    if (part && typeof part[field] === 'string') part.reasoning_content = part[field];
+    const part = choice?.[key];
+    if (!part || typeof part.reasoning_content === 'string') continue;
+    const source = field && typeof part[field] === 'string' ? part[field] : part.reasoning;
+    if (typeof source === 'string') part.reasoning_content = source;
   }
   return value;
 }
@@ -70,8 +87,8 @@ export async function* mapOpenAIStream(events: AsyncIterable<{ data: string }>, 
     } catch {
       throw new ArbiterError('upstream_error', `Deployment ${deployment.name} sent a malformed stream event.`, { retryable: true });
     }
-    const error = parseOpenAIErrorMessage(chunk);
-    if (error) throw new ArbiterError('upstream_error', error.message ?? 'upstream stream error', { retryable: true });
+    const error = openAIStreamError(chunk, deployment.provider);
+    if (error) throw error;
     const typed = chunk as ChatChunk;
     if (!Array.isArray(typed.choices)) continue;
     yield normalizeReasoning(typed, quirks.reasoningField, 'delta');
@@ -89,16 +106,16 @@ export function createOpenAIAdapter(kind: ProviderKind, quirksFor: (deployment: 
     kind,
     async chat(deployment, request, call) {
       const quirks = quirksFor(deployment);
-      const response = await postJson({ deployment, url: `${base(deployment)}/chat/completions`, body: toOpenAIRequest(request, deployment, quirks, false), headers: authHeaders(deployment), call, parseErrorMessage: parseOpenAIErrorMessage });
+      const response = await postJson({ deployment, url: `${base(deployment)}/chat/completions`, body: toOpenAIRequest(request, deployment, quirks, false), headers: authHeaders(deployment), call, parseErrorMessage: parseOpenAIError });
       return fromOpenAIResponse(await readJson(response, deployment, call.signal), deployment, quirks);
     },
     async chatStream(deployment, request, call) {
       const quirks = quirksFor(deployment);
-      const response = await postJson({ deployment, url: `${base(deployment)}/chat/completions`, body: toOpenAIRequest(request, deployment, quirks, true), headers: authHeaders(deployment), call, parseErrorMessage: parseOpenAIErrorMessage });
+      const response = await postJson({ deployment, url: `${base(deployment)}/chat/completions`, body: toOpenAIRequest(request, deployment, quirks, true), headers: authHeaders(deployment), call, parseErrorMessage: parseOpenAIError });
       return guardTransport(mapOpenAIStream(parseSse(response.body), deployment, quirks), deployment, call);
     },
     async embed(deployment: Deployment, request: EmbeddingRequest, call: ProviderCallOptions): Promise<EmbeddingResponse> {
-      const response = await postJson({ deployment, url: `${base(deployment)}/embeddings`, body: { ...request, model: deployment.upstreamModel }, headers: authHeaders(deployment), call, parseErrorMessage: parseOpenAIErrorMessage });
+      const response = await postJson({ deployment, url: `${base(deployment)}/embeddings`, body: { ...request, model: deployment.upstreamModel }, headers: authHeaders(deployment), call, parseErrorMessage: parseOpenAIError });
       return await readJson(response, deployment, call.signal) as EmbeddingResponse;
     },
   };
