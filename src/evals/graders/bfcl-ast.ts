@@ -78,15 +78,16 @@ export const bfclAstGrader: Grader = {
     const made = 'calls' in decoded ? decoded.calls.length : 0;
     if (reference.groundTruth === null && isRelevanceOnly(reference.category)) {
       // BFCL's relevance check: any decodable, non-empty call passes; its arguments are not graded.
-      const details = { valid_call: made > 0, wrong_function: false, hallucinated_call: false, wrong_args: false, calls: made };
+      const details = { valid_call: made > 0, calls: made };
       return made > 0 ? passed('made a call, as the question needs', details) : failed('error' in decoded ? decoded.error : 'no function call although one fits', details);
     }
     if (reference.groundTruth === null) {
-      const details = { valid_call: false, wrong_function: false, hallucinated_call: made > 0, wrong_args: false, calls: made };
+      // Only the hallucination flag: valid/wrong-function rates are over items that expect a call.
+      const details = { hallucinated_call: made > 0, calls: made };
       return made > 0 ? failed(`called ${'calls' in decoded ? decoded.calls.map((c) => c.name).join(', ') : ''} although no function fits`, details) : passed('correctly made no call', details);
     }
-    if ('error' in decoded) return failed(decoded.error, { valid_call: false, wrong_function: false, hallucinated_call: false, wrong_args: true, error_type: 'decode_error' });
-    if (made === 0) return failed('no function call', { valid_call: false, wrong_function: false, hallucinated_call: false, wrong_args: false, calls: 0, error_type: 'no_call' });
+    if ('error' in decoded) return failed(decoded.error, { valid_call: false, wrong_function: false, wrong_args: true, error_type: 'decode_error' });
+    if (made === 0) return failed('no function call', { valid_call: false, wrong_function: false, wrong_args: false, calls: 0, error_type: 'no_call' });
     const answers = parseGroundTruth(reference.groundTruth);
     const result = checkBfclCalls(checkerCategory(reference.category, reference.functions, answers), reference.functions, decoded.calls, answers);
     const expectedNames = new Set(answers.map((answer) => answer.name));
@@ -95,7 +96,6 @@ export const bfclAstGrader: Grader = {
     const details: GradeDetails = {
       valid_call: result.valid,
       wrong_function: !result.valid && wrongFunction,
-      hallucinated_call: false,
       wrong_args: !result.valid && !wrongFunction && !wrongCount,
       calls: made,
       expected_calls: answers.length,

@@ -24,10 +24,11 @@ export interface ResultForMetrics {
 }
 
 export interface ToolCallMetrics {
-  /** Share of graded calls whose call parsed and matched a declared function schema. */
+  /** Over items that expect a call: share whose calls decode and pass the AST checker. */
   validCallRate: number | null;
+  /** Over items that expect a call: share that called a function the answer does not name. */
   wrongFunctionRate: number | null;
-  /** On irrelevance items: share where the model called a tool it should not have. */
+  /** Over irrelevance items only: share where the model called a tool it should not have. */
   hallucinatedCallRate: number | null;
 }
 
@@ -59,6 +60,7 @@ export interface ModelSuiteMetrics {
 const flag = (value: number | boolean | string | undefined): boolean | undefined =>
   value === undefined ? undefined : value === true || value === 1 || value === 'true';
 
+/** Share of results whose details carry `key` as true; results without the key do not count. */
 function rateOf(results: readonly ResultForMetrics[], key: string): number | null {
   let seen = 0;
   let yes = 0;
