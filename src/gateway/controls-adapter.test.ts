@@ -33,7 +33,7 @@ test('controls adapter: budget exhaustion names the budget; cache hit on the sec
     const { record } = await controls.keys.create({ name: 'support-bot', budgets: [parseUsdBudget('50usd/month')] });
     const request: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }], temperature: 0 };
     const target: ResolvedTarget = { requested: 'm', chain: [deployment], reason: 'direct' };
-    // Unpriced deployment: nothing to reserve, request passes.
+    // A free deployment (costOf gives 0): nothing to reserve, request passes.
     const admission = await controls.chatControls.admit(context(record.id, { 'x-arbiter-cache': 'on' }), request, target);
     const response: ChatResponse = { id: 'r', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content: 'hello' } }] };
     admission.finish({ status: 200, attempts: [], retries: 0, fallbacks: 0, streamed: false, response, costNano: 49_990_000_000 });
@@ -53,6 +53,44 @@ test('controls adapter: budget exhaustion names the budget; cache hit on the sec
     const rows = await store.db.selectFrom('audit_log').selectAll().execute();
     assert.equal(rows.length, 3);
     assert.equal(rows.filter((r) => r.cache_hit === 1).length, 1);
+    await cleanup();
+  }
+});
+
+test('controls adapter: the reservation covers the dearest deployment in the chain; unpriced never settles as free', async () => {
+  const { store, cleanup } = await openTestStore('sqlite');
+  const cheap = { ...deployment, name: 'cheap' } as Deployment;
+  const dear = { ...deployment, name: 'dear' } as Deployment;
+  const unpriced = { ...deployment, name: 'unpriced' } as Deployment;
+  // Nano-dollars per token: cheap 1 in / 1 out, dear 10 in / 10 out, unpriced none.
+  const perToken: Record<string, number | null> = { cheap: 1, dear: 10, unpriced: null };
+  const controls = await createControls({
+    store, config: parseConfig({}), env: {},
+    runtime: {
+      estimatePromptTokens: () => 100,
+      costOf: (d, usage) => { const rate = perToken[d.name]; return rate == null ? null : rate * (usage.prompt_tokens + usage.completion_tokens); },
+    },
+  });
+  try {
+    // $0.000011 = 11,000 nano: one dear worst case (10 x (100 + 1000) = 11,000) fits exactly.
+    const { record } = await controls.keys.create({ name: 'agent', budgets: [{ kind: 'usd', limit: 11_000, period: 'month' }] });
+    const request: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }], max_tokens: 1000 };
+    const chain: ResolvedTarget = { requested: 'r', chain: [cheap, dear], reason: 'route' };
+    const first = await controls.chatControls.admit(context(record.id), request, chain);
+    // Held at the dear fallback's worst case, a second request cannot fit while it runs.
+    await assert.rejects(controls.chatControls.admit(context(record.id), request, { ...chain, chain: [cheap] }), (error: unknown) =>
+      error instanceof ArbiterError && error.code === 'budget_exceeded' && /key 'agent'/.test(error.message));
+    // It fell back to an unpriced mirror: the cost is unknown, so the whole reservation stays spent.
+    first.finish({ status: 200, attempts: [], retries: 0, fallbacks: 1, streamed: false, deployment: unpriced, costNano: null });
+    await new Promise((resolve) => setImmediate(resolve));
+    await assert.rejects(controls.chatControls.admit(context(record.id), { ...request, max_tokens: 1 }, { ...chain, chain: [cheap] }), (error: unknown) =>
+      error instanceof ArbiterError && error.code === 'budget_exceeded' && /spent \$0\.000011/.test(error.message));
+    // A chain with no price at all cannot be charged to a dollar budget.
+    const { record: other } = await controls.keys.create({ name: 'other', budgets: [{ kind: 'usd', limit: 1e9, period: 'day' }] });
+    await assert.rejects(controls.chatControls.admit(context(other.id), request, { ...chain, chain: [unpriced] }), (error: unknown) =>
+      error instanceof ArbiterError && error.code === 'budget_exceeded' && /unpriced has no price/.test(error.message));
+  } finally {
+    await controls.close();
     await cleanup();
   }
 });

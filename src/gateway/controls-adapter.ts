@@ -10,7 +10,6 @@ import { ArbiterError } from '../core/errors.js';
 import { nanoToUsd } from '../core/money.js';
 import type { ArbiterConfig } from '../config/schema.js';
 import type { Env } from '../config/interpolate.js';
-import { estimateWorstCaseCost, pricesFor } from '../catalog/index.js';
 import type { Store } from '../store/database.js';
 import { AuditWriter } from '../controls/audit.js';
 import { MemoryBudgetLedger, type BudgetLedger, type BudgetLine, type SettleLine } from '../controls/budget.js';
@@ -115,6 +114,26 @@ export async function createControls(options: ControlsOptions): Promise<Controls
     }));
   }
 
+  /**
+   * A fallback may land on a pricier deployment than the first: the reservation covers the
+   * dearest priced one in the chain. A dollar budget cannot be kept on a chain with no price.
+   */
+  function worstCaseOverChain(key: VirtualKey, target: ResolvedTarget, promptTokens: number, maxTokens: number): number {
+    let worst: number | null = null;
+    // Every prompt token at the full input price and the whole output cap: the runtime's own
+    // prices (simulated profiles included), no cache discount assumed.
+    const usage = { prompt_tokens: promptTokens, completion_tokens: maxTokens, total_tokens: promptTokens + maxTokens };
+    for (const candidate of target.chain) {
+      const cost = options.runtime.costOf(candidate, usage);
+      if (cost !== null && (worst === null || cost > worst)) worst = cost;
+    }
+    const usd = key.budgets.find((spec) => spec.kind === 'usd');
+    if (worst === null && usd && target.chain.length > 0) {
+      throw new ArbiterError('budget_exceeded', `key '${key.name}' budget ${describeBudget(usd)} cannot be kept: ${target.chain.map((d) => d.name).join(', ')} ${target.chain.length === 1 ? 'has' : 'have'} no price, so the request's cost would be unknown`);
+    }
+    return worst ?? 0;
+  }
+
   const chatControls: ChatControls = {
     async admit(ctx, request, target) {
       const key = ctx.vars.keyId ? keys.byKeyId(ctx.vars.keyId) : undefined;
@@ -152,8 +171,7 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       let reservations: Reservation[] = [];
       if (key && !cached && key.budgets.length > 0) {
         const at = now();
-        const prices = deployment ? pricesFor(deployment) : undefined;
-        const worstCost = estimateWorstCaseCost(promptTokens, maxTokens, prices) ?? 0;
+        const worstCost = worstCaseOverChain(key, target, promptTokens, maxTokens);
         reservations = reservationsFor(key, at, worstCost, promptTokens + maxTokens);
         const result = await ledger.reserve(reservations.map((r) => r.line));
         if (!result.ok) {
@@ -198,7 +216,8 @@ export async function createControls(options: ControlsOptions): Promise<Controls
           const costNano = outcome.costNano ?? 0;
           const totalTokens = usage ? usage.prompt_tokens + usage.completion_tokens : 0;
           if (reservations.length > 0) {
-            const settle: SettleLine[] = reservations.map((r) => ({ scope: r.line.scope, reserved: r.line.amount, actual: r.spec.kind === 'usd' ? costNano : totalTokens }));
+            // A call to an unpriced fallback has no known cost: it keeps its worst case, never zero.
+            const settle: SettleLine[] = reservations.map((r) => ({ scope: r.line.scope, reserved: r.line.amount, actual: r.spec.kind === 'usd' ? (outcome.costNano === null ? r.line.amount : costNano) : totalTokens }));
             ledger.settle(settle).catch((error: unknown) => log.error({ err: error }, 'budget settle failed'));
           }
           const toolCalls = outcome.response?.choices.reduce((sum, choice) => sum + (choice.message.tool_calls?.length ?? 0), 0) ?? 0;
