@@ -48,5 +48,6 @@ test('trend orders runs by time and tests the latest step per model', () => {
   assert.equal(m?.lastStep?.toRunId, 'r3');
   assert.equal(m?.lastStep?.regression, true);
   assert.match(formatTrend(trend, 'md'), /REGRESSION: m/);
+  assert.match(formatTrend(trend, 'table'), /-66.7 pt on 30 /, 'the step is the paired change on the shared items');
   assert.doesNotMatch(formatTrend(trend, 'table'), /SIMULATED/);
 });

@@ -53,14 +53,16 @@ export function formatDiff(input: { runA: string; runB: string; simulated: boole
 
 export function formatTrend(trend: SuiteTrend, format: ComparisonFormat): string {
   if (format === 'json') return `${JSON.stringify({ ...(trend.simulated ? { label: 'SIMULATED', notice: simulatedNotice([]) } : {}), ...trend }, null, 2)}\n`;
-  const header = ['Model', ...trend.runs.map((run) => `${run.id} (${new Date(run.startedAt).toISOString().slice(0, 10)})`), 'Last step', 'McNemar p', 'Verdict'];
+  const header = ['Model', ...trend.runs.map((run) => `${run.id} (${new Date(run.startedAt).toISOString().slice(0, 10)})`), 'Last step (shared items)', 'McNemar p', 'Verdict'];
   const rows = trend.models.map((model) => {
     const cells = trend.runs.map((run) => {
       const point = model.points.find((p) => p.runId === run.id);
       return point ? `${formatPercent(point.passRate)} [${formatInterval(point.passRateLower, point.passRateUpper)}]` : '—';
     });
     const step = model.lastStep;
-    return [model.model, ...cells, step ? signed(step.pairedDelta) : '—', step ? pValue(step) : '—', step ? verdict(step) : 'one run'];
+    // The step is paired: the change on the items both runs graded, which is what McNemar tests.
+    const stepCell = step ? (step.shared > 0 ? `${signed(step.pairedDelta)} on ${step.shared}` : 'none shared') : '—';
+    return [model.model, ...cells, stepCell, step ? pValue(step) : '—', step ? verdict(step) : 'one run'];
   });
   const lines: string[] = [];
   if (trend.simulated) lines.push(format === 'md' ? `> **${simulatedNotice([])}**` : `*** ${simulatedNotice([])} ***`, '');
