@@ -2,6 +2,12 @@
 import { Command } from 'commander';
 import { commands } from './commands.js';
 
+// `arbiter logs | head` closes the pipe early: that is the reader being done, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command();
 program
   .name('arbiter')

@@ -25,6 +25,14 @@ for (const dialect of await testDialects()) {
       const spend = await querySpend(store, 'key', 0);
       assert.equal(spend.reduce((sum, r) => sum + r.requests, 0), 1000);
       assert.equal(spend.reduce((sum, r) => sum + r.costNano, 0), 900 * 1000);
+      // Every tenth row spent tokens at no known price: unpriced. Refusals spent nothing: not unpriced.
+      assert.equal(spend.reduce((sum, r) => sum + r.unpriced, 0), 100);
+      const refusals = new AuditWriter(store);
+      for (let i = 1000; i < 1005; i++) refusals.record({ ...row(i), status: 429, error_code: 'budget_exceeded', prompt_tokens: 0, completion_tokens: 0, cost_nano: null });
+      await refusals.close();
+      const after = await querySpend(store, 'key', 0);
+      assert.equal(after.reduce((sum, r) => sum + r.requests, 0), 1005);
+      assert.equal(after.reduce((sum, r) => sum + r.unpriced, 0), 100);
       const vendors = await querySpend(store, 'vendor', 0, (model) => (model.startsWith('gpt') ? 'openai' : 'anthropic'));
       assert.deepEqual(vendors.map((v) => v.group).sort(), ['anthropic', 'openai']);
     } finally {

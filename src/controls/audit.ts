@@ -106,7 +106,8 @@ export async function querySpend(store: Store, by: SpendGroup, since: number, ve
       eb.fn.sum<number>('prompt_tokens').as('prompt_tokens'),
       eb.fn.sum<number>('completion_tokens').as('completion_tokens'),
       eb.fn.sum<number>('cost_nano').as('cost_nano'),
-      eb.fn.sum<number>(eb.case().when('cost_nano', 'is', null).then(1).else(0).end()).as('unpriced'),
+      // Unpriced = tokens were spent at an unknown price; a refused or failed call that spent none is not.
+      eb.fn.sum<number>(eb.case().when(eb.and([eb('cost_nano', 'is', null), eb(eb('prompt_tokens', '+', eb.ref('completion_tokens')), '>', 0)])).then(1).else(0).end()).as('unpriced'),
     ])
     .where('created_at', '>=', since)
     .groupBy(column)

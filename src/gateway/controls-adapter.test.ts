@@ -51,8 +51,10 @@ test('controls adapter: budget exhaustion names the budget; cache hit on the sec
   } finally {
     await controls.close();
     const rows = await store.db.selectFrom('audit_log').selectAll().execute();
-    assert.equal(rows.length, 3);
+    // Three served, and the refusal audited too, naming its status and code.
+    assert.equal(rows.length, 4);
     assert.equal(rows.filter((r) => r.cache_hit === 1).length, 1);
+    assert.deepEqual(rows.filter((r) => r.status === 429).map((r) => [r.error_code, r.key_name]), [['budget_exceeded', 'support-bot']]);
     await cleanup();
   }
 });

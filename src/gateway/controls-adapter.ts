@@ -26,6 +26,7 @@ import type { ResolvedTarget, Runtime } from '../runtime/types.js';
 import type { ChatAdmission, ChatControls, ChatOutcome } from './chat-controls.js';
 import type { GatewayContext, Middleware } from './context.js';
 import { authMiddleware } from './middleware/auth.js';
+import { toArbiterError } from './error-response.js';
 
 export interface ControlsOptions {
   store: Store;
@@ -136,6 +137,19 @@ export async function createControls(options: ControlsOptions): Promise<Controls
 
   const chatControls: ChatControls = {
     async admit(ctx, request, target) {
+      try {
+        return await admitRequest(ctx, request, target);
+      } catch (error) {
+        // Refused before any call (rate limit, budget): still one audit row and one metric.
+        const refused = toArbiterError(error, ctx.requestId);
+        const key = ctx.vars.keyId ? keys.byKeyId(ctx.vars.keyId) : undefined;
+        record(ctx, request, target, { status: refused.status, errorCode: refused.code, attempts: [], retries: 0, fallbacks: 0, streamed: Boolean(request.stream) }, [], key);
+        throw error;
+      }
+    },
+  };
+
+  async function admitRequest(ctx: GatewayContext, request: ChatRequest, target: ResolvedTarget): Promise<ChatAdmission> {
       const key = ctx.vars.keyId ? keys.byKeyId(ctx.vars.keyId) : undefined;
       const deployment = target.chain[0];
       // Tokenizing costs more than the rest of admission: only limits and budgets need it.
@@ -232,8 +246,7 @@ export async function createControls(options: ControlsOptions): Promise<Controls
         },
       };
       return admission;
-    },
-  };
+  }
 
   function record(ctx: GatewayContext, request: ChatRequest, target: ResolvedTarget, outcome: ChatOutcome, blocked: string[], key: VirtualKey | undefined): void {
     const usage = outcome.usage ?? outcome.response?.usage;
