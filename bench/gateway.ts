@@ -4,24 +4,26 @@
  * 500 req/s. Every figure comes from one run on this machine, side by side.
  */
 import { runLoad } from './load.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from './processes.js';
 
-export interface LoadFigures { rps: number; p50Ms: number; p99Ms: number; errors: number; rssMb: number }
-export type TargetName = 'simulator' | 'bare-proxy' | 'arbiter' | 'arbiter+controls';
+export interface LoadFigures { rps: number; p50Ms: number; p99Ms: number; errors: number; rssMb: number; cpuUsPerRequest: number }
+export type TargetName = 'simulator' | 'bare-proxy' | 'arbiter' | 'arbiter+routing' | 'arbiter+controls';
 export interface GatewayBenchResult {
-  figures: Record<string, Record<TargetName, LoadFigures | undefined>>;
+  figures: Record<string, Partial<Record<TargetName, LoadFigures>>>;
 }
 
 const nodeArgs = ['--enable-source-maps'];
 const cli = 'dist/cli/main.js';
 const urlPattern = /(http:\/\/127\.0\.0\.1:\d+)/;
+const SIM_MODELS = ['sim-frontier', 'sim-swift', 'sim-coder-open', 'sim-local-small'];
+const BENCH_ROUTE = 'bench-route';
 
-function body(stream: boolean): string {
+function body(stream: boolean, model: string): string {
   return JSON.stringify({
-    model: 'sim-swift',
+    model,
     messages: [{ role: 'user', content: 'Say something short about routers.' }],
     max_tokens: 32,
     stream,
@@ -29,63 +31,95 @@ function body(stream: boolean): string {
   });
 }
 
-async function load(url: string, stream: boolean, mode: 'saturation' | 'fixed-500', durationSec: number, headers: Record<string, string> = {}): Promise<Omit<LoadFigures, 'rssMb'>> {
+async function load(url: string, requestBody: string, mode: 'saturation' | 'fixed-500', durationSec: number, headers: Record<string, string>): Promise<Omit<LoadFigures, 'rssMb' | 'cpuUsPerRequest'> & { count: number }> {
   const result = await runLoad({
     url,
     path: '/v1/chat/completions',
     headers: { authorization: 'Bearer sk-bench', ...headers },
-    body: body(stream),
+    body: requestBody,
     durationSec,
     connections: mode === 'saturation' ? 32 : 64,
     ...(mode === 'fixed-500' ? { rate: 500 } : {}),
   });
-  return { rps: result.rps, p50Ms: result.p50Ms, p99Ms: result.p99Ms, errors: result.errors };
+  return { rps: result.rps, p50Ms: result.p50Ms, p99Ms: result.p99Ms, errors: result.errors, count: result.count };
 }
 
-function arbiterConfig(simUrl: string, controls: boolean): string {
-  const dir = mkdtempSync(join(tmpdir(), 'arbiter-bench-'));
+/** One config for all three Arbiter targets: the sim's four models and a route over them. */
+function writeArbiterConfig(dir: string, simUrl: string): string {
   const path = join(dir, 'arbiter.yaml');
   const lines = [
     'server:', '  host: 127.0.0.1', '  port: 0', '  logLevel: silent',
     'storage:', `  url: sqlite:${join(dir, 'bench.db')}`,
     'deployments:',
-    '  - name: sim-swift', '    provider: openai', '    upstreamModel: sim-swift', `    baseUrl: ${simUrl}/v1`, '    apiKey: sk-sim', '    simulated: true', '    catalogModel: sim-swift',
+    ...SIM_MODELS.flatMap((model) => [`  - name: ${model}`, '    provider: openai', `    upstreamModel: ${model}`, `    baseUrl: ${simUrl}/v1`, '    apiKey: sk-sim', '    simulated: true', `    catalogModel: ${model}`]),
+    'routes:', `  ${BENCH_ROUTE}:`, '    task: chat', '    maxFallbacks: 2',
   ];
-  if (controls) lines.push('controls:', '  enabled: true');
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
 }
 
-export async function benchGateway(options: { durationSec?: number; withControls?: () => Promise<{ headers: Record<string, string>; configPath: (simUrl: string) => string } | undefined> } = {}): Promise<GatewayBenchResult> {
+/** A virtual key with every control on: dollar and token budgets, rpm and tpm limits (all far above what the run uses). */
+async function createBenchKey(dir: string): Promise<string> {
+  const { openStore } = await import('../dist/store/database.js');
+  const { KeyService } = await import('../dist/controls/keys.js');
+  const store = await openStore(`sqlite:${join(dir, 'controls.db')}`);
+  try {
+    const keys = new KeyService(store);
+    const created = await keys.create({
+      name: 'bench',
+      budgets: [{ kind: 'usd', limit: 1_000_000 * 1e9, period: 'month' }, { kind: 'tokens', limit: 1e12, period: 'day' }],
+      rpm: 10_000_000,
+      tpm: 1_000_000_000,
+    });
+    keys.close();
+    return created.key;
+  } finally {
+    await store.close();
+  }
+}
+
+interface Target { name: TargetName; server: ServerProcess; model: string; headers: Record<string, string> }
+
+export async function benchGateway(options: { durationSec?: number } = {}): Promise<GatewayBenchResult> {
   const durationSec = options.durationSec ?? 5;
+  const dir = mkdtempSync(join(tmpdir(), 'arbiter-bench-'));
   const sim = await startServerProcess(process.execPath, [...nodeArgs, cli, 'sim', '--port', '0', '--latency-scale', '0'], urlPattern);
-  const servers: Array<[TargetName, ServerProcess, Record<string, string>]> = [['simulator', sim, {}]];
+  const targets: Target[] = [{ name: 'simulator', server: sim, model: 'sim-swift', headers: {} }];
   try {
     const bare = await startServerProcess(process.execPath, ['--import', 'tsx', 'bench/bare-proxy.ts', sim.url], /listening (\d+)/);
     bare.url = `http://127.0.0.1:${bare.url}`;
-    servers.push(['bare-proxy', bare, {}]);
-    const arbiter = await startServerProcess(process.execPath, [...nodeArgs, cli, 'serve', '--config', arbiterConfig(sim.url, false)], urlPattern);
-    servers.push(['arbiter', arbiter, {}]);
-    const controlled = await options.withControls?.();
-    if (controlled) {
-      const server = await startServerProcess(process.execPath, [...nodeArgs, cli, 'serve', '--config', controlled.configPath(sim.url)], urlPattern);
-      servers.push(['arbiter+controls', server, controlled.headers]);
-    }
+    targets.push({ name: 'bare-proxy', server: bare, model: 'sim-swift', headers: {} });
+    const configPath = writeArbiterConfig(dir, sim.url);
+    const arbiter = await startServerProcess(process.execPath, [...nodeArgs, cli, 'serve', '--config', configPath], urlPattern);
+    targets.push({ name: 'arbiter', server: arbiter, model: 'sim-swift', headers: {} });
+    targets.push({ name: 'arbiter+routing', server: arbiter, model: BENCH_ROUTE, headers: {} });
+    // Controls on: its own store holding a key, so every request is authenticated, limited, budgeted and audited.
+    const controlsDir = mkdtempSync(join(tmpdir(), 'arbiter-bench-controls-'));
+    const key = await createBenchKey(controlsDir);
+    const controlsConfig = configPath.replace(dir, controlsDir);
+    writeFileSync(controlsConfig, readFileSync(configPath, 'utf8').replace(join(dir, 'bench.db'), join(controlsDir, 'controls.db')));
+    const controlled = await startServerProcess(process.execPath, [...nodeArgs, cli, 'serve', '--config', controlsConfig], urlPattern);
+    targets.push({ name: 'arbiter+controls', server: controlled, model: 'sim-swift', headers: { authorization: `Bearer ${key}` } });
+
     const figures: GatewayBenchResult['figures'] = {};
     for (const stream of [false, true]) {
       for (const mode of ['saturation', 'fixed-500'] as const) {
         const scenario = `${stream ? 'stream' : 'json'} @ ${mode}`;
-        figures[scenario] = { simulator: undefined, 'bare-proxy': undefined, arbiter: undefined, 'arbiter+controls': undefined };
-        for (const [name, server, headers] of servers) {
-          await load(server.url, stream, mode, 1, headers); // warm-up: JIT, pools, caches
-          const measured = await load(server.url, stream, mode, durationSec, headers);
-          figures[scenario]![name] = { ...measured, rssMb: server.rssMb() };
+        figures[scenario] = {};
+        for (const target of targets) {
+          const requestBody = body(stream, target.model);
+          await load(target.server.url, requestBody, mode, 1, target.headers); // warm-up: JIT, pools, caches
+          const cpuBefore = target.server.cpuMs();
+          const measured = await load(target.server.url, requestBody, mode, durationSec, target.headers);
+          const cpuUsPerRequest = measured.count > 0 ? Math.round((1000 * (target.server.cpuMs() - cpuBefore)) / measured.count) : 0;
+          figures[scenario]![target.name] = { rps: measured.rps, p50Ms: measured.p50Ms, p99Ms: measured.p99Ms, errors: measured.errors, rssMb: target.server.rssMb(), cpuUsPerRequest };
         }
       }
     }
     return { figures };
   } finally {
-    await Promise.all(servers.map(([, server]) => server.stop()));
+    const servers = [...new Set(targets.map((target) => target.server))];
+    await Promise.all(servers.map((server) => server.stop()));
   }
 }
 
@@ -93,18 +127,21 @@ export function formatGatewayBench(result: GatewayBenchResult): string {
   const lines: string[] = [];
   for (const [scenario, targets] of Object.entries(result.figures)) {
     lines.push(`\n  ${scenario}`);
-    lines.push(`    ${'target'.padEnd(18)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'RSS MB'.padStart(7)}`);
+    lines.push(`    ${'target'.padEnd(18)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'RSS MB'.padStart(7)} ${'CPU µs/req'.padStart(11)}`);
     for (const [name, figures] of Object.entries(targets)) {
       if (!figures) continue;
-      lines.push(`    ${name.padEnd(18)} ${String(figures.rps).padStart(8)} ${figures.p50Ms.toFixed(2).padStart(8)} ${figures.p99Ms.toFixed(2).padStart(8)} ${String(figures.errors).padStart(7)} ${String(figures.rssMb).padStart(7)}`);
+      lines.push(`    ${name.padEnd(18)} ${String(figures.rps).padStart(8)} ${figures.p50Ms.toFixed(2).padStart(8)} ${figures.p99Ms.toFixed(2).padStart(8)} ${String(figures.errors).padStart(7)} ${String(figures.rssMb).padStart(7)} ${String(figures.cpuUsPerRequest).padStart(11)}`);
     }
     const bare = targets['bare-proxy'];
-    for (const name of ['arbiter', 'arbiter+controls'] as const) {
+    const plain = targets.arbiter;
+    for (const name of ['arbiter', 'arbiter+routing', 'arbiter+controls'] as const) {
       const ours = targets[name];
       if (bare && ours) {
-        lines.push(`    ${name} vs bare proxy: throughput ${(100 * ours.rps / bare.rps).toFixed(1)}%, added p50 ${(ours.p50Ms - bare.p50Ms).toFixed(2)} ms, added p99 ${(ours.p99Ms - bare.p99Ms).toFixed(2)} ms`);
+        lines.push(`    ${name} vs bare proxy: throughput ${(100 * ours.rps / bare.rps).toFixed(1)}%, added p50 ${(ours.p50Ms - bare.p50Ms).toFixed(2)} ms, added p99 ${(ours.p99Ms - bare.p99Ms).toFixed(2)} ms, CPU per request ${(ours.cpuUsPerRequest / Math.max(1, bare.cpuUsPerRequest)).toFixed(2)}x`);
       }
     }
+    const controlled = targets['arbiter+controls'];
+    if (plain && controlled) lines.push(`    controls on vs off: throughput ${(100 * controlled.rps / plain.rps).toFixed(1)}% (goal: at most 15% lower)`);
   }
   return lines.join('\n');
 }

@@ -5,14 +5,19 @@
 import { benchGateway, formatGatewayBench } from './gateway.js';
 import { benchEvals, formatEvalsBench } from './evals.js';
 import { benchSandbox, formatSandboxBench } from './sandbox.js';
+import { benchRouter, formatRouterBench } from './router.js';
 
 interface Section { title: string; run: () => Promise<string> }
 
 const only = process.argv.slice(2);
 const sections: Section[] = [
   {
-    title: 'Gateway: simulator direct vs bare undici proxy vs Arbiter',
+    title: 'Gateway: simulator direct vs bare undici proxy vs Arbiter (plain, routing, controls)',
     run: async () => formatGatewayBench(await benchGateway({ durationSec: Number(process.env.BENCH_SECONDS ?? 5) })),
+  },
+  {
+    title: 'Router: decision time per request',
+    run: async () => formatRouterBench(benchRouter()),
   },
   {
     title: 'Eval runner: throughput, CPU per task, fail-fast saving',

@@ -63,14 +63,26 @@ function expectedCostNano(route: CandidateRoute, facts: RequestFacts, avgCostNan
   return Math.round(facts.promptTokens * route.price.input * 1000 + expectedOutput * route.price.output * 1000);
 }
 
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function healthPenalty(route: CandidateRoute, health: HealthTracker | undefined): number {
+  if (!health) return 0;
+  const snapshot = health.snapshot(route.deployment.name);
+  return (snapshot.breaker === 'open' ? 2 : 0) + (snapshot.errorRate > 0.5 ? 1 : 0);
+}
+
+function routeOrderPrice(route: CandidateRoute): number {
+  return route.price ? route.price.input * 3 + route.price.output : Number.POSITIVE_INFINITY;
+}
+
+/** Mirrors of one model, healthiest then cheapest first. Runs per request: no closures, one sort. */
 function orderRoutes(routes: CandidateRoute[], health: HealthTracker | undefined): CandidateRoute[] {
-  const score = (route: CandidateRoute): number => {
-    if (!health) return 0;
-    const snapshot = health.snapshot(route.deployment.name);
-    return (snapshot.breaker === 'open' ? 2 : 0) + (snapshot.errorRate > 0.5 ? 1 : 0);
-  };
-  const priceOf = (route: CandidateRoute): number => (route.price ? route.price.input * 3 + route.price.output : Number.POSITIVE_INFINITY);
-  return [...routes].sort((a, b) => score(a) - score(b) || priceOf(a) - priceOf(b));
+  if (routes.length < 2) return routes;
+  const keyed = routes.map((route) => ({ route, penalty: healthPenalty(route, health), price: routeOrderPrice(route) }));
+  keyed.sort((a, b) => a.penalty - b.penalty || a.price - b.price);
+  return keyed.map((entry) => entry.route);
 }
 
 export interface DecideInput {
@@ -92,12 +104,12 @@ const sortKey = (survivor: Survivor): number => survivor.costPerSuccessNano ?? N
 
 export function decide(input: DecideInput): Decision {
   const { compiled, facts } = input;
-  const excluded = [...compiled.excluded];
+  const rejected: RouteCandidate[] = [];
   const ranked: Array<{ survivor: Survivor; routes: CandidateRoute[] }> = [];
   for (const { candidate, routes } of compiled.eligible) {
-    const dynamic = dynamicExclusions(compiled.policy, candidate, facts, input.quality);
-    if (dynamic.reasons.length > 0) {
-      excluded.push({ modelId: candidate.modelId, reasons: dynamic.reasons });
+    const dynamic = dynamicExclusions(compiled.policy, candidate, facts, input.quality, false);
+    if (dynamic.excluded) {
+      rejected.push(candidate);
       continue;
     }
     const ordered = orderRoutes(routes, input.health);
@@ -106,10 +118,28 @@ export function decide(input: DecideInput): Decision {
   const explore = compiled.policy.explore > 0 && unitHash(input.requestId) < compiled.policy.explore;
   ranked.sort((a, b) => {
     if (a.survivor.unexplored !== b.survivor.unexplored) return (a.survivor.unexplored === explore) ? -1 : 1;
-    return sortKey(a.survivor) - sortKey(b.survivor) || a.survivor.modelId.localeCompare(b.survivor.modelId);
+    // Ties break by id, by code unit: localeCompare would cost more than the rest of the sort.
+    return sortKey(a.survivor) - sortKey(b.survivor) || compareIds(a.survivor.modelId, b.survivor.modelId);
   });
-  const chain = ranked.flatMap((entry) => entry.routes.map((route) => route.deployment)).slice(0, 1 + compiled.policy.maxFallbacks);
-  return { route: compiled.name, chain, reason: reasonFor(compiled.name, ranked[0]?.survivor, explore), survivors: ranked.map((entry) => entry.survivor), excluded };
+  const chainLength = 1 + compiled.policy.maxFallbacks;
+  const chain: Deployment[] = [];
+  for (const entry of ranked) {
+    for (const route of entry.routes) if (chain.length < chainLength) chain.push(route.deployment);
+    if (chain.length >= chainLength) break;
+  }
+  return {
+    route: compiled.name,
+    chain,
+    reason: reasonFor(compiled.name, ranked[0]?.survivor, explore),
+    survivors: ranked.map((entry) => entry.survivor),
+    // Written out on demand: the texts cost more than the decision itself.
+    get excluded(): ExcludedCandidate[] {
+      return [
+        ...compiled.excluded,
+        ...rejected.map((candidate) => ({ modelId: candidate.modelId, reasons: dynamicExclusions(compiled.policy, candidate, facts, input.quality).reasons })),
+      ];
+    },
+  };
 }
 
 function formatNanoUsd(nano: number | null): string {

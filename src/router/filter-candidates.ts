@@ -61,26 +61,52 @@ export function staticExclusions(policy: RouteConfig, candidate: RouteCandidate)
   return { reasons, routes };
 }
 
-/** Rules that depend on the request and on measured evidence. */
-export function dynamicExclusions(policy: RouteConfig, candidate: RouteCandidate, facts: RequestFacts, quality: QualityLookup | undefined): { reasons: string[]; quality?: ReturnType<QualityLookup>; unexplored: boolean } {
-  const reasons: string[] = [];
-  if (facts.needsTools && !candidate.capabilities.tools) reasons.push('request has tools; model lacks tool calling');
-  if (facts.needsJsonSchema && !candidate.capabilities.jsonSchema) reasons.push('request needs json_schema; model lacks it');
-  if (facts.needsVision && !candidate.capabilities.vision) reasons.push('request has images; model lacks vision');
+export interface DynamicVerdict { excluded: boolean; reasons: string[]; quality?: ReturnType<QualityLookup>; unexplored: boolean }
+
+const NO_REASONS: string[] = [];
+
+/**
+ * Rules that depend on the request and on measured evidence. Runs for every candidate of
+ * every request, so the reason texts (only `--explain` and audits read them) are written
+ * only when `withReasons` asks.
+ */
+export function dynamicExclusions(policy: RouteConfig, candidate: RouteCandidate, facts: RequestFacts, quality: QualityLookup | undefined, withReasons = true): DynamicVerdict {
+  const reasons = withReasons ? [] : NO_REASONS;
+  let excluded = false;
+  if (facts.needsTools && !candidate.capabilities.tools) {
+    excluded = true;
+    if (withReasons) reasons.push('request has tools; model lacks tool calling');
+  }
+  if (facts.needsJsonSchema && !candidate.capabilities.jsonSchema) {
+    excluded = true;
+    if (withReasons) reasons.push('request needs json_schema; model lacks it');
+  }
+  if (facts.needsVision && !candidate.capabilities.vision) {
+    excluded = true;
+    if (withReasons) reasons.push('request has images; model lacks vision');
+  }
   const needed = facts.promptTokens + facts.maxOutputTokens;
-  if (needed > candidate.contextWindow) reasons.push(`needs ${needed} tokens of context, window is ${candidate.contextWindow}`);
+  if (needed > candidate.contextWindow) {
+    excluded = true;
+    if (withReasons) reasons.push(`needs ${needed} tokens of context, window is ${candidate.contextWindow}`);
+  }
   const measured = quality?.(candidate.modelId, policy.task);
   let unexplored = false;
   if (policy.qualityFloor !== undefined) {
     if (!measured || measured.total === 0) {
       if (policy.explore > 0) unexplored = true;
-      else reasons.push(`no eval data for ${policy.task}`);
+      else {
+        excluded = true;
+        if (withReasons) reasons.push(`no eval data for ${policy.task}`);
+      }
     } else if (measured.passRateLower < policy.qualityFloor) {
-      reasons.push(`pass-rate lower bound ${measured.passRateLower.toFixed(2)} < floor ${policy.qualityFloor} (${measured.passes}/${measured.total})`);
+      excluded = true;
+      if (withReasons) reasons.push(`pass-rate lower bound ${measured.passRateLower.toFixed(2)} < floor ${policy.qualityFloor} (${measured.passes}/${measured.total})`);
     }
   }
   if (policy.maxLatencyP95Ms !== undefined && measured?.p95LatencyMs !== undefined && measured.p95LatencyMs > policy.maxLatencyP95Ms) {
-    reasons.push(`p95 latency ${Math.round(measured.p95LatencyMs)} ms > ceiling ${policy.maxLatencyP95Ms} ms`);
+    excluded = true;
+    if (withReasons) reasons.push(`p95 latency ${Math.round(measured.p95LatencyMs)} ms > ceiling ${policy.maxLatencyP95Ms} ms`);
   }
-  return { reasons, quality: measured, unexplored };
+  return { excluded, reasons, quality: measured, unexplored };
 }

@@ -103,7 +103,8 @@ export function createRouting(options: RoutingOptions): Routing {
         route: options.config.routes[routeName],
         chain: made.chain,
         reason: made.reason,
-        explanation: explainDecision(made),
+        // Rendering the explanation costs more than deciding; only `--explain` and audits read it.
+        get explanation() { return explainDecision(made); },
       };
     },
     orderMirrors(mirrors) {
