@@ -58,9 +58,14 @@ export function runSummaryJson(summary: RunSummary): Record<string, unknown> {
 export function runSummaryLines(summary: RunSummary): string[] {
   const lines = [`Run ${summary.runId}: ${summary.status}. ${summary.graded} graded (${summary.cacheHits} from cache${summary.resumedFrom > 0 ? `, ${summary.resumedFrom} from before the resume` : ''}), ${summary.paidCalls} paid calls, ${summary.retries} retries, ${summary.errors} errors; spent ${formatUsd(summary.spentNano)}.`];
   if (summary.budget?.exhausted) lines.push(`Budget ${formatUsd(summary.budget.limitNano)} reached: ${summary.budget.unscheduled} task(s) were not run.`);
+  if (summary.budget?.exhausted && summary.paidCalls === 0 && summary.cacheHits === 0) {
+    // Each call reserves its worst case before it starts, so a budget below one call's reserve runs nothing.
+    lines.push('No call fitted: each call first reserves its prompt plus max_tokens of output (1024 when the suite sets none) at list price; raise --budget-usd.');
+  }
   if (summary.failFast && summary.failFast.itemsSkipped > 0) {
     lines.push(`Fail-fast skipped ${summary.failFast.itemsSkipped} task(s), saving about ${formatUsd(summary.failFast.estimatedSavedNano)}.`);
   }
-  if (summary.simulated) lines.push(`${SIMULATED_LABEL}: ${simulatedNotice(summary.simulatedModels)}`);
+  // The notice starts with the SIMULATED label itself.
+  if (summary.simulated) lines.push(simulatedNotice(summary.simulatedModels));
   return lines;
 }

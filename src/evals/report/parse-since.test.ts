@@ -31,4 +31,8 @@ test('the eval JSON summary is in USD with intervals and the SIMULATED label', (
   assert.deepEqual(json.results[0]?.costPerSuccessInterval, [0.262, null]);
   assert.equal(json.results[0]?.simulated, true);
   assert.match(runSummaryLines(summary).join('\n'), /SIMULATED/);
+  assert.doesNotMatch(runSummaryLines(summary).join('\n'), /SIMULATED: SIMULATED/);
+  const starved = { ...summary, graded: 0, paidCalls: 0, budget: { limitNano: 1000, spentNano: 0, exhausted: true, unscheduled: 10 } };
+  assert.match(runSummaryLines(starved).join('\n'), /No call fitted: .*raise --budget-usd/);
+  assert.doesNotMatch(runSummaryLines({ ...starved, paidCalls: 3 }).join('\n'), /No call fitted/);
 });
