@@ -35,6 +35,60 @@ after(async () => {
   await sim?.close();
 });
 
+const timeTool = {
+  type: 'function' as const,
+  function: {
+    name: 'get_local_time',
+    description: 'Local time in a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+};
+
+const answerSchema = {
+  name: 'city_weather',
+  strict: true,
+  schema: {
+    type: 'object',
+    properties: { city: { type: 'string' }, temperature_c: { type: 'number' }, sunny: { type: 'boolean' } },
+    required: ['city', 'temperature_c', 'sunny'],
+    additionalProperties: false,
+  },
+};
+
+const parallelPrompt = [{ role: 'user' as const, content: 'What is the weather and the local time in Lisbon?' }];
+
+type Call = { name: string; args: unknown };
+function callsOf(message: OpenAI.Chat.Completions.ChatCompletionMessage): Call[] {
+  return (message.tool_calls ?? []).map((call) => {
+    assert.equal(call.type, 'function');
+    return call.type === 'function' ? { name: call.function.name, args: JSON.parse(call.function.arguments) } : { name: '', args: null };
+  });
+}
+
+/** Collects a stream the way a client would: text, tool calls by index, finish, usage. */
+async function drain(stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>) {
+  let text = '';
+  let finish: string | null = null;
+  let usage: OpenAI.CompletionUsage | undefined;
+  const calls = new Map<number, { id: string; name: string; arguments: string }>();
+  for await (const chunk of stream) {
+    if (chunk.usage) usage = chunk.usage;
+    for (const choice of chunk.choices) {
+      text += choice.delta.content ?? '';
+      finish = choice.finish_reason ?? finish;
+      for (const call of choice.delta.tool_calls ?? []) {
+        const entry = calls.get(call.index) ?? { id: '', name: '', arguments: '' };
+        entry.id ||= call.id ?? '';
+        entry.name += call.function?.name ?? '';
+        entry.arguments += call.function?.arguments ?? '';
+        calls.set(call.index, entry);
+      }
+    }
+  }
+  const ordered = [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
+  return { text, finish, usage, calls: ordered.map((call) => ({ name: call.name, args: JSON.parse(call.arguments) as unknown })), ids: ordered.map((call) => call.id) };
+}
+
 const weatherTool = {
   type: 'function' as const,
   function: {
@@ -100,6 +154,77 @@ describe('official openai client through Arbiter', () => {
       assert.equal(data.choices[0]!.finish_reason, 'tool_calls');
     });
   }
+
+  for (const format of formats) {
+    const model = `via-${format}`;
+
+    test(`${format}: a streamed tool call assembles to the JSON answer's call`, async () => {
+      const body = { model, messages: [{ role: 'user' as const, content: 'What is the weather in Lisbon?' }], tools: [weatherTool], tool_choice: { type: 'function' as const, function: { name: 'get_weather' } } };
+      const whole = await client.chat.completions.create(body);
+      const streamed = await drain(await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }));
+      assert.deepEqual(streamed.calls, callsOf(whole.choices[0]!.message));
+      assert.equal(streamed.finish, 'tool_calls');
+      assert.ok(streamed.ids.every((id) => id.length > 0));
+      assert.ok((streamed.usage?.completion_tokens ?? 0) > 0);
+    });
+
+    test(`${format}: parallel tool calls, JSON and streamed; parallel_tool_calls false gives one`, async () => {
+      const body = { model, messages: parallelPrompt, tools: [weatherTool, timeTool] };
+      const whole = await client.chat.completions.create(body);
+      const calls = callsOf(whole.choices[0]!.message);
+      assert.deepEqual(calls.map((call) => call.name), ['get_weather', 'get_local_time']);
+      assert.equal(whole.choices[0]!.finish_reason, 'tool_calls');
+      assert.equal(new Set(whole.choices[0]!.message.tool_calls!.map((call) => call.id)).size, 2, 'call ids are distinct');
+      const streamed = await drain(await client.chat.completions.create({ ...body, stream: true }));
+      assert.deepEqual(streamed.calls, calls);
+      assert.equal(new Set(streamed.ids).size, 2);
+      if (format !== 'gemini') { // Gemini has no switch to turn parallel calls off
+        const single = await client.chat.completions.create({ ...body, parallel_tool_calls: false });
+        assert.equal(single.choices[0]!.message.tool_calls?.length, 1);
+      }
+    });
+
+    test(`${format}: json_schema answers parse and follow the schema, JSON and streamed`, async () => {
+      const body = { model, messages: [{ role: 'user' as const, content: 'Report the weather in Lisbon as JSON.' }], response_format: { type: 'json_schema' as const, json_schema: answerSchema } };
+      const whole = await client.chat.completions.create(body);
+      const choice = whole.choices[0]!;
+      assert.equal(choice.finish_reason, 'stop');
+      assert.equal(choice.message.tool_calls, undefined, 'the JSON answer is content, not a tool call');
+      const value = JSON.parse(choice.message.content ?? '') as Record<string, unknown>;
+      assert.deepEqual(Object.keys(value).sort(), ['city', 'sunny', 'temperature_c']);
+      assert.equal(typeof value.city, 'string');
+      assert.equal(typeof value.temperature_c, 'number');
+      assert.equal(typeof value.sunny, 'boolean');
+      const streamed = await drain(await client.chat.completions.create({ ...body, stream: true }));
+      assert.deepEqual(JSON.parse(streamed.text), value);
+      assert.equal(streamed.finish, 'stop');
+    });
+
+    test(`${format}: an error event mid-stream reaches the client as an error after the first text`, async () => {
+      const stream = await client.chat.completions.create(
+        { model, messages: [{ role: 'user', content: 'Describe a lighthouse in one paragraph.' }], stream: true },
+        { headers: { 'x-sim-fault': 'stream-error' } },
+      );
+      let text = '';
+      await assert.rejects((async () => {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      })(), (error: unknown) => {
+        assert.ok(error instanceof OpenAI.APIError, String(error));
+        assert.match(error.message, /overloaded|server had an error/i);
+        return true;
+      });
+      assert.ok(text.length > 0, 'text before the error was delivered');
+    });
+  }
+
+  test('the three formats agree on parallel calls and on json_schema answers', async () => {
+    const calls = await Promise.all(formats.map(async (format) => callsOf((await client.chat.completions.create({ model: `via-${format}`, messages: parallelPrompt, tools: [weatherTool, timeTool] })).choices[0]!.message)));
+    assert.deepEqual(calls[1], calls[0]);
+    assert.deepEqual(calls[2], calls[0]);
+    const json = await Promise.all(formats.map(async (format) => (await client.chat.completions.create({ model: `via-${format}`, messages: [{ role: 'user', content: 'Report the weather in Lisbon as JSON.' }], response_format: { type: 'json_schema', json_schema: answerSchema } })).choices[0]!.message.content));
+    assert.equal(json[1], json[0]);
+    assert.equal(json[2], json[0]);
+  });
 
   test('the three formats give the same canonical answer to the same request', async () => {
     const answers = await Promise.all(formats.map((format) => client.chat.completions.create({

@@ -22,6 +22,8 @@ export interface NeutralRequest {
   forcedTool?: string;
   toolRequired: boolean;
   toolsDisabled: boolean;
+  /** Several calls in one turn are allowed (OpenAI parallel_tool_calls, Anthropic disable_parallel_tool_use). */
+  parallelToolCalls: boolean;
   maxTokens?: number;
   /** A JSON answer is asked for (response format / mime type); the schema when one is given. */
   json: boolean;
@@ -259,22 +261,27 @@ function knownAnswer(task: SimTask, request: NeutralRequest, profile: SimModelPr
   return { ...draft, correct, taskId: task.id };
 }
 
-function chooseTool(request: NeutralRequest): NeutralTool | undefined {
-  if (request.toolsDisabled || request.tools.length === 0) return undefined;
-  if (request.forcedTool) return request.tools.find((tool) => tool.name === request.forcedTool) ?? { name: request.forcedTool };
+/**
+ * The tools an unknown prompt calls: the forced one; else every offered tool whose name words
+ * the last user message mentions (one per turn when parallel calls are off, the best match);
+ * else the first when a call is required.
+ */
+function chooseTools(request: NeutralRequest): NeutralTool[] {
+  if (request.toolsDisabled || request.tools.length === 0) return [];
+  if (request.forcedTool) return [request.tools.find((tool) => tool.name === request.forcedTool) ?? { name: request.forcedTool }];
   const lastUser = (request.userTexts[request.userTexts.length - 1] ?? '').toLowerCase();
-  let best: NeutralTool | undefined;
-  let bestScore = 0;
+  const scored: Array<{ tool: NeutralTool; score: number }> = [];
   for (const tool of request.tools) {
     const words = `${tool.name.replace(/[._-]/g, ' ')}`.toLowerCase().split(/\s+/).filter((word) => word.length > 2 && word !== 'get' && word !== 'set');
     const score = words.filter((word) => lastUser.includes(word)).length;
-    if (score > bestScore) {
-      best = tool;
-      bestScore = score;
-    }
+    if (score > 0) scored.push({ tool, score });
   }
-  if (best) return best;
-  return request.toolRequired ? request.tools[0] : undefined;
+  if (scored.length > 0) {
+    if (request.parallelToolCalls) return scored.map((entry) => entry.tool);
+    const best = scored.reduce((a, b) => (b.score > a.score ? b : a));
+    return [best.tool];
+  }
+  return request.toolRequired && request.tools[0] ? [request.tools[0]] : [];
 }
 
 function unknownAnswer(request: NeutralRequest, seed: number): Draft {
@@ -282,10 +289,11 @@ function unknownAnswer(request: NeutralRequest, seed: number): Draft {
   const contentSeed = hashParts('text', seed, request.model, content);
   const forced = request.forcedTool !== undefined || request.toolRequired;
   if (!request.afterToolResult || forced) {
-    const tool = chooseTool(request);
-    if (tool) {
+    const tools = chooseTools(request);
+    if (tools.length > 0) {
       const rng = new SeededRandom(contentSeed);
-      return { text: '', calls: [{ name: tool.name, args: asObject(synthesize(tool.parameters ?? { type: 'object' }, request.userTexts[request.userTexts.length - 1] ?? '', rng)) }] };
+      const lastUser = request.userTexts[request.userTexts.length - 1] ?? '';
+      return { text: '', calls: tools.map((tool) => ({ name: tool.name, args: asObject(synthesize(tool.parameters ?? { type: 'object' }, lastUser, rng)) })) };
     }
   }
   if (request.json) {

@@ -59,6 +59,7 @@ export function parseAnthropic(body: unknown): ParseResult {
     forcedTool,
     toolRequired: choice?.type === 'any',
     toolsDisabled: choice?.type === 'none',
+    parallelToolCalls: choice?.disable_parallel_tool_use !== true,
     maxTokens: typeof body.max_tokens === 'number' ? Math.floor(body.max_tokens) : undefined,
     json: false,
     afterToolResult,
@@ -141,4 +142,7 @@ export const anthropicWire: WireFormat = {
     return frames;
   },
   malformedFrame: 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":\n\n',
+  // https://docs.anthropic.com/en/docs/build-with-claude/streaming#error-events
+  streamErrorFrame: eventFrame('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded (simulated)' } }),
+  overloadedStatus: 529,
 };

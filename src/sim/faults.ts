@@ -15,13 +15,14 @@ export interface SimFaults {
   malformedRate: number;
 }
 
-export type FaultKind = 'error' | '429' | 'spike' | 'cut' | 'malformed' | 'hang';
+/** `stream-error`: an in-band error event half-way through a stream (an overloaded status for JSON). */
+export type FaultKind = 'error' | '429' | 'spike' | 'cut' | 'malformed' | 'hang' | 'stream-error';
 
 export interface FaultDecision { kind?: FaultKind; spikeMs: number }
 
 export const NO_FAULTS: SimFaults = { errorRate: 0, rateLimitRate: 0, spikeRate: 0, spikeMs: 2000, cutRate: 0, malformedRate: 0 };
 
-const KINDS = new Set<string>(['error', '429', 'spike', 'cut', 'malformed', 'hang']);
+const KINDS = new Set<string>(['error', '429', 'spike', 'cut', 'malformed', 'hang', 'stream-error']);
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];

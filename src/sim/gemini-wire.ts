@@ -65,6 +65,8 @@ export function parseGemini(body: unknown, model: string, stream: boolean): Pars
     forcedTool: (mode === 'ANY' || mode === 'VALIDATED') && allowed.length === 1 ? allowed[0] : undefined,
     toolRequired: mode === 'ANY',
     toolsDisabled: mode === 'NONE',
+    // Gemini has no switch for this: it may always call several functions in one turn.
+    parallelToolCalls: true,
     maxTokens: typeof generation.maxOutputTokens === 'number' && generation.maxOutputTokens > 0 ? Math.floor(generation.maxOutputTokens) : undefined,
     json: generation.responseMimeType === 'application/json' || schema !== undefined,
     jsonSchema: schema,
@@ -134,4 +136,6 @@ export const geminiWire: WireFormat = {
     return frames;
   },
   malformedFrame: 'data: {"candidates":[{"content":{"role":"model","parts":[{"text":\n\n',
+  streamErrorFrame: dataFrame({ error: { code: 503, message: 'The model is overloaded. Please try again later. (simulated)', status: 'UNAVAILABLE' } }),
+  overloadedStatus: 503,
 };

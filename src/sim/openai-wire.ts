@@ -49,6 +49,7 @@ export function parseOpenAi(body: unknown): ParseResult {
     forcedTool,
     toolRequired: choice === 'required',
     toolsDisabled: choice === 'none',
+    parallelToolCalls: body.parallel_tool_calls !== false,
     maxTokens: typeof maxRaw === 'number' && maxRaw > 0 ? Math.floor(maxRaw) : undefined,
     json: format !== undefined && (format.type === 'json_object' || format.type === 'json_schema'),
     jsonSchema,
@@ -114,6 +115,9 @@ export const openAiWire: WireFormat = {
     return frames;
   },
   malformedFrame: 'data: {"id":"chatcmpl-broken","object":"chat.completion.chunk","choices":[{"delta":{"content":\n\n',
+  // OpenAI's SDK raises on a `data:` payload carrying `error` (openai-node core/streaming.ts).
+  streamErrorFrame: dataFrame({ error: { message: 'The server had an error while processing your request. Sorry about that! (simulated)', type: 'server_error', param: null, code: null } }),
+  overloadedStatus: 503,
 };
 
 export function modelList(): string {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import { GoogleGenAI, FunctionCallingConfigMode } from '@google/genai';
+import { ApiError, GoogleGenAI, FunctionCallingConfigMode } from '@google/genai';
 import { startSimulator, type RunningSimulator } from './server.js';
 import { findTask } from './task-index.js';
 
@@ -109,6 +109,79 @@ describe('wire formats through the official clients', () => {
     });
     assert.equal(called.functionCalls?.[0]?.name, 'get_weather');
     assert.deepEqual(called.functionCalls?.[0]?.args, { city: 'Lisbon' });
+  });
+});
+
+describe('tool use, JSON and in-band errors through the official Anthropic and Gemini clients', () => {
+  const weather = { name: 'get_weather', description: 'Weather', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } };
+  const time = { name: 'get_local_time', description: 'Local time', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } };
+  const both = 'What is the weather and the local time in Lisbon?';
+
+  test('anthropic: parallel tool_use blocks, streamed alike; disable_parallel_tool_use gives one', async () => {
+    const whole = await anthropic.messages.create({ model: 'sim-frontier', max_tokens: 300, messages: [{ role: 'user', content: both }], tools: [weather, time] });
+    const uses = whole.content.filter((block) => block.type === 'tool_use');
+    assert.deepEqual(uses.map((block) => block.type === 'tool_use' ? block.name : ''), ['get_weather', 'get_local_time']);
+    assert.equal(whole.stop_reason, 'tool_use');
+    assert.equal(whole.usage.cache_read_input_tokens, 0);
+    const streamed = await anthropic.messages.stream({ model: 'sim-frontier', max_tokens: 300, messages: [{ role: 'user', content: both }], tools: [weather, time] }).finalMessage();
+    assert.deepEqual(streamed.content.filter((block) => block.type === 'tool_use').map((block) => block.type === 'tool_use' ? [block.name, block.input] : []), uses.map((block) => block.type === 'tool_use' ? [block.name, block.input] : []));
+    assert.equal(streamed.stop_reason, 'tool_use');
+    assert.ok(streamed.usage.output_tokens > 0);
+    const single = await anthropic.messages.create({ model: 'sim-frontier', max_tokens: 300, messages: [{ role: 'user', content: both }], tools: [weather, time], tool_choice: { type: 'auto', disable_parallel_tool_use: true } });
+    assert.equal(single.content.filter((block) => block.type === 'tool_use').length, 1);
+  });
+
+  test('anthropic: max_tokens stops with stop_reason max_tokens', async () => {
+    const short = await anthropic.messages.create({ model: 'sim-frontier', max_tokens: 3, messages: [{ role: 'user', content: prompt }] });
+    assert.equal(short.stop_reason, 'max_tokens');
+    assert.equal(short.usage.output_tokens, 3);
+  });
+
+  test('anthropic: an overloaded error event mid-stream makes the SDK throw', async () => {
+    const stream = await anthropic.messages.create({ model: 'sim-frontier', max_tokens: 300, messages: [{ role: 'user', content: prompt }], stream: true }, { headers: { 'x-sim-fault': 'stream-error' } });
+    const kinds: string[] = [];
+    await assert.rejects((async () => {
+      for await (const event of stream) kinds.push(event.type);
+    })(), (error: unknown) => error instanceof Anthropic.APIError && /overloaded_error/.test(error.message));
+    assert.equal(kinds[0], 'message_start');
+    await assert.rejects(anthropic.messages.create({ model: 'sim-frontier', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-sim-fault': 'stream-error' } }), (error: unknown) => error instanceof Anthropic.APIError && error.status === 529);
+  });
+
+  const geminiTools = [{ functionDeclarations: [
+    { name: 'get_weather', parametersJsonSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+    { name: 'get_local_time', parametersJsonSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+  ] }];
+
+  test('gemini: parallel function calls, streamed alike, with usage', async () => {
+    const whole = await gemini.models.generateContent({ model: 'sim-frontier', contents: both, config: { tools: geminiTools } });
+    const calls = (whole.functionCalls ?? []).map((call) => [call.name, call.args]);
+    assert.deepEqual(calls.map(([name]) => name), ['get_weather', 'get_local_time']);
+    assert.equal(whole.candidates?.[0]?.finishReason, 'STOP');
+    const streamedCalls: unknown[] = [];
+    let usage = 0;
+    for await (const chunk of await gemini.models.generateContentStream({ model: 'sim-frontier', contents: both, config: { tools: geminiTools } })) {
+      for (const call of chunk.functionCalls ?? []) streamedCalls.push([call.name, call.args]);
+      usage = chunk.usageMetadata?.totalTokenCount ?? usage;
+    }
+    assert.deepEqual(streamedCalls, calls);
+    assert.ok(usage > 0);
+  });
+
+  test('gemini: responseJsonSchema answers are JSON following the schema', async () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' }, temperature_c: { type: 'number' } }, required: ['city', 'temperature_c'] };
+    const answer = await gemini.models.generateContent({ model: 'sim-frontier', contents: 'Report the weather in Lisbon as JSON.', config: { responseMimeType: 'application/json', responseJsonSchema: schema } });
+    const value = JSON.parse(answer.text ?? '') as Record<string, unknown>;
+    assert.equal(typeof value.city, 'string');
+    assert.equal(typeof value.temperature_c, 'number');
+  });
+
+  test('gemini: an error event mid-stream makes the SDK throw with its status', async () => {
+    let text = '';
+    await assert.rejects((async () => {
+      const stream = await gemini.models.generateContentStream({ model: 'sim-frontier', contents: prompt, config: { httpOptions: { headers: { 'x-sim-fault': 'stream-error' } } } });
+      for await (const chunk of stream) text += chunk.text ?? '';
+    })(), (error: unknown) => error instanceof ApiError && error.status === 503);
+    assert.ok(text.length > 0, 'text before the error was delivered');
   });
 });
 

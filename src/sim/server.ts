@@ -115,6 +115,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
       return send(res, 429, wire.error(429, 'Rate limit exceeded (simulated). Please retry after 1 second.'), { 'retry-after': '1', 'retry-after-ms': '1000' });
     }
     if (fault.kind === 'error') return send(res, 500, wire.error(500, 'Internal server error (simulated).'));
+    if (fault.kind === 'stream-error' && !request.stream) return send(res, wire.overloadedStatus, wire.error(wire.overloadedStatus, 'Overloaded (simulated).'));
     const extraSeed = requestSeed(req.headers);
     const answerSeed = extraSeed === undefined ? seed : hashParts(seed, extraSeed);
     const answer = computeAnswer(request, profile, answerSeed);
@@ -145,14 +146,15 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...requestIdHeader });
     const cutAt = fault.kind === 'cut' ? Math.max(1, Math.floor(frames.length / 2)) : -1;
     const malformedAt = fault.kind === 'malformed' ? Math.max(1, Math.floor(frames.length / 2)) : -1;
+    const errorAt = fault.kind === 'stream-error' ? Math.max(1, Math.floor(frames.length / 2)) : -1;
     for (let i = 0; i < frames.length; i++) {
       if (res.destroyed) return;
       if (i === cutAt) {
         res.socket?.destroy();
         return;
       }
-      if (i === malformedAt) {
-        res.write(wire.malformedFrame);
+      if (i === malformedAt || i === errorAt) {
+        res.write(i === errorAt ? wire.streamErrorFrame : wire.malformedFrame);
         res.end();
         return;
       }

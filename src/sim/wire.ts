@@ -14,6 +14,10 @@ export interface WireFormat {
   stream(answer: NeutralAnswer, ctx: RenderContext): string[];
   /** A broken SSE frame for the malformed fault. */
   malformedFrame: string;
+  /** The in-band error each format sends after a 200 (overloaded), for the stream-error fault. */
+  streamErrorFrame: string;
+  /** The HTTP status the same condition has before the first byte (Anthropic's 529). */
+  overloadedStatus: number;
 }
 
 /** The text in chunks of a few words; the chunks concatenate to the text exactly. */
