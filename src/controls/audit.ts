@@ -4,8 +4,21 @@
  */
 import type { Store } from '../store/database.js';
 import type { AuditLogTable } from '../store/tables/controls.js';
+import { BatchInsert } from '../store/batch-insert.js';
 
 export type AuditRecord = AuditLogTable;
+
+const AUDIT_COLUMNS = [
+  'request_id', 'created_at', 'key_id', 'key_name', 'route', 'deployment', 'model', 'reason', 'attempts_json',
+  'retries', 'fallbacks', 'status', 'error_code', 'prompt_tokens', 'completion_tokens', 'cached_tokens',
+  'reasoning_tokens', 'cost_nano', 'latency_ms', 'ttft_ms', 'cache_hit', 'streamed', 'blocked_tools_json',
+  'prompt_hash', 'prompt_body', 'response_body',
+] as const satisfies ReadonlyArray<keyof AuditLogTable>;
+
+// A column added to the table but not to the list would be silently dropped: fail to compile instead.
+type MissingAuditColumn = Exclude<keyof AuditLogTable, (typeof AUDIT_COLUMNS)[number]>;
+const allAuditColumnsListed: MissingAuditColumn extends never ? true : never = true;
+void allAuditColumnsListed;
 
 export interface AuditWriterOptions {
   flushMs?: number;
@@ -20,6 +33,7 @@ export class AuditWriter {
   private closed = false;
   private readonly flushMs: number;
   private readonly batchSize: number;
+  private readonly insert = new BatchInsert('audit_log', AUDIT_COLUMNS);
 
   constructor(private readonly store: Store, private readonly options: AuditWriterOptions = {}) {
     this.flushMs = options.flushMs ?? 200;
@@ -50,9 +64,7 @@ export class AuditWriter {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.batchSize);
         try {
-          await this.store.db.transaction().execute(async (trx) => {
-            await trx.insertInto('audit_log').values(batch).execute();
-          });
+          await this.insert.run(this.store.db, batch);
         } catch (error) {
           this.options.onError?.(error, batch.length);
         }
