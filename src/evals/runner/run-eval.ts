@@ -79,7 +79,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const simulatedModels = options.models.filter((model) => options.isSimulated?.(model) ?? false);
   const failFast = options.failFast ? createFailFast({ minSample: options.minSample ?? DEFAULT_MIN_SAMPLE, minPass: options.minPass }) : undefined;
   const budget = createBudget(options.budgetNano);
-  const writer = createResultWriter(options.store, options.batchSize ?? 25);
+  const writer = createResultWriter(options.store, options.batchSize ?? 25, { now });
 
   const { runId, startedAt, previous } = await openRun(options, now, simulatedModels);
   const alreadyDone = seedFromPrevious(previous, failFast);
