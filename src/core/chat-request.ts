@@ -151,17 +151,78 @@ export function zodToArbiterError(error: z.ZodError, prefix = ''): ArbiterError 
   return new ArbiterError('invalid_request', message, { param: param || null });
 }
 
+/**
+ * JSON.parse accepts nesting thousands deep, but unknown fields pass through to the upstream
+ * and JSON.stringify of such a value overflows the stack; no real request nests this far (a
+ * tool schema a few dozen levels at most).
+ */
+export const MAX_BODY_DEPTH = 64;
+
+interface DepthFrame { value: unknown; depth: number; key: PropertyKey; parent: DepthFrame | undefined }
+
+/**
+ * The path of the first value nested deeper than `maxDepth`, found without recursion; it runs
+ * on every request, so a frame links to its parent and the path is built only on failure.
+ */
+export function findTooDeep(value: unknown, maxDepth = MAX_BODY_DEPTH): ReadonlyArray<PropertyKey> | undefined {
+  const stack: DepthFrame[] = [{ value, depth: 0, key: '', parent: undefined }];
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    const current = frame.value;
+    if (typeof current !== 'object' || current === null) continue;
+    if (frame.depth >= maxDepth) {
+      const path: PropertyKey[] = [];
+      for (let at: DepthFrame | undefined = frame; at?.parent; at = at.parent) path.unshift(at.key);
+      return path;
+    }
+    const depth = frame.depth + 1;
+    if (Array.isArray(current)) {
+      for (let index = 0; index < current.length; index++) stack.push({ value: current[index], depth, key: index, parent: frame });
+    } else {
+      for (const key in current) {
+        if (Object.hasOwn(current, key)) stack.push({ value: (current as Record<string, unknown>)[key], depth, key, parent: frame });
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Checks zod cannot express: relations between fields, as OpenAI enforces them. */
+function checkConsistency(request: ChatRequest): void {
+  if (request.stream_options && !request.stream) {
+    throw new ArbiterError('invalid_request', "'stream_options' is only allowed when 'stream' is true.", { param: 'stream_options' });
+  }
+  const choice = request.tool_choice;
+  const names = new Set((request.tools ?? []).map((tool) => tool.function.name));
+  // 'auto' and 'none' without tools are harmless, and some clients send them; a required or
+  // named call that cannot be made is refused, as OpenAI does.
+  if ((choice === 'required' || typeof choice === 'object') && names.size === 0) {
+    throw new ArbiterError('invalid_request', "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.", { param: 'tool_choice' });
+  }
+  if (typeof choice === 'object' && !names.has(choice.function.name)) {
+    throw new ArbiterError('invalid_request', `Invalid value for 'tool_choice': no function named '${choice.function.name}' in 'tools'.`, { param: 'tool_choice.function.name' });
+  }
+  if (names.size < (request.tools?.length ?? 0)) {
+    const seen = new Set<string>();
+    const index = request.tools!.findIndex((tool) => seen.has(tool.function.name) || !seen.add(tool.function.name));
+    throw new ArbiterError('invalid_request', `Invalid value for 'tools[${index}].function.name': tool names must be unique.`, { param: `tools[${index}].function.name` });
+  }
+}
+
 /** Validates an untrusted body; throws ArbiterError(invalid_request) naming the field. */
 export function parseChatRequest(body: unknown): ChatRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ArbiterError('invalid_request', 'The request body must be a JSON object.');
   }
+  const deep = findTooDeep(body);
+  if (deep) {
+    const param = formatParamPath(deep);
+    throw new ArbiterError('invalid_request', `Invalid value for '${param}': nested more than ${MAX_BODY_DEPTH} levels deep.`, { param });
+  }
   const result = chatRequestSchema.safeParse(body);
   if (!result.success) throw zodToArbiterError(result.error);
   const request = result.data;
-  if (request.stream_options && !request.stream) {
-    throw new ArbiterError('invalid_request', "'stream_options' is only allowed when 'stream' is true.", { param: 'stream_options' });
-  }
+  checkConsistency(request);
   return request;
 }
 

@@ -110,6 +110,9 @@ export function toAnthropicRequest(request: ChatRequest, upstreamModel: string, 
     max_tokens: requestedMaxTokens(request) ?? 4096,
     messages: toTurns(request.messages),
   };
+  if ((body.messages as Turn[]).length === 0) {
+    throw new ArbiterError('invalid_request', "Invalid value for 'messages': Anthropic needs at least one non-empty user or assistant message besides the system prompt.", { param: 'messages', retryable: false });
+  }
   if (system) body.system = system;
   if (request.temperature != null) body.temperature = Math.min(1, request.temperature);
   if (request.top_p != null) body.top_p = request.top_p;

@@ -4,6 +4,7 @@
  */
 import type { ChatMessage, ChatRequest } from '../../core/chat-request.js';
 import { contentText, requestedMaxTokens } from '../../core/chat-request.js';
+import { ArbiterError } from '../../core/errors.js';
 import { SYNTHETIC_CALL_PREFIX } from './parts.js';
 import { toGeminiSchema } from './schema.js';
 
@@ -99,6 +100,9 @@ export function toGeminiRequest(request: ChatRequest): Record<string, unknown> {
     const last = contents[contents.length - 1];
     if (last && last.role === mapped.role) last.parts.push(...mapped.parts);
     else contents.push({ role: mapped.role, parts: mapped.parts });
+  }
+  if (contents.length === 0) {
+    throw new ArbiterError('invalid_request', "Invalid value for 'messages': Gemini needs at least one non-empty user or assistant message besides the system instruction.", { param: 'messages', retryable: false });
   }
   const body: Record<string, unknown> = { contents };
   const system = request.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => contentText(m.content)).join('\n\n');
