@@ -221,6 +221,8 @@ export async function createControls(options: ControlsOptions): Promise<Controls
           return result.response;
         },
         enforceStream(chunks) {
+          // No tool list: hand the stream through untouched (each generator layer costs every chunk).
+          if (allowedTools === null) return chunks;
           return enforceToolStream(chunks, allowedTools, (name) => blocked.push(name));
         },
         finish(outcome: ChatOutcome) {

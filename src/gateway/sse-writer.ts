@@ -9,6 +9,7 @@ import { errorBody } from './error-response.js';
 
 export class SseWriter {
   private started = false;
+  private corked = false;
 
   constructor(private readonly res: ServerResponse, private readonly headers: Record<string, string>) {}
 
@@ -26,15 +27,31 @@ export class SseWriter {
       'x-accel-buffering': 'no',
       ...this.headers,
     });
-    this.res.flushHeaders();
+    // No flushHeaders(): every caller writes right after, and the head goes out with it.
   }
 
   async send(payload: unknown): Promise<void> {
     this.start();
+    this.coalesce();
     if (!this.res.write(`data: ${JSON.stringify(payload)}\n\n`)) {
       if (this.res.destroyed) return;
       await once(this.res, 'drain');
     }
+  }
+
+  /**
+   * Events parsed from one upstream read are mapped in one run of microtasks; corking until
+   * the next tick sends them in one write instead of a syscall each (a bare proxy forwards
+   * the read as it came, and per-event writes cost several times its CPU).
+   */
+  private coalesce(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.res.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      this.res.uncork();
+    });
   }
 
   /**

@@ -80,7 +80,11 @@ export function fromOpenAIResponse(body: unknown, deployment: Deployment, quirks
 export async function* mapOpenAIStream(events: AsyncIterable<{ data: string }>, deployment: Deployment, quirks: PresetQuirks): AsyncIterable<ChatChunk> {
   let done = false;
   for await (const event of events) {
-    if (event.data === '[DONE]') { done = true; break; }
+    // Read on to the body's end rather than break: leaving the loop early destroys the body
+    // with an AbortError whose stack trace costs more than the rest of the stream's mapping.
+    // Anything after [DONE] is ignored; the deployment's timeouts bound a body that never ends.
+    if (done) continue;
+    if (event.data === '[DONE]') { done = true; continue; }
     let chunk: unknown;
     try {
       chunk = JSON.parse(event.data);
