@@ -2,14 +2,14 @@ import { z } from 'zod';
 
 export const providerKindSchema = z.enum(['openai', 'anthropic', 'gemini', 'openai-compatible']);
 
-export const timeoutsSchema = z.object({
+export const timeoutsSchema = z.strictObject({
   connectMs: z.number().int().positive().default(5_000),
   firstByteMs: z.number().int().positive().default(60_000),
   totalMs: z.number().int().positive().default(600_000),
 });
 
 /** One named deployment: where and how one model is served. */
-export const deploymentConfigSchema = z.object({
+export const deploymentConfigSchema = z.strictObject({
   name: z.string().min(1),
   /** Public model name; defaults to `name`. Several deployments with one model are mirrors. */
   model: z.string().min(1).optional(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 export const taskKindSchema = z.enum(['code', 'qa', 'tools', 'structured', 'chat']);
 
-export const complianceSchema = z.object({
+export const complianceSchema = z.strictObject({
   allowJurisdictions: z.array(z.string()).optional(),
   denyJurisdictions: z.array(z.string()).optional(),
   allowRegions: z.array(z.string()).optional(),
@@ -12,7 +12,7 @@ export const complianceSchema = z.object({
 });
 
 /** A route is a feature's policy: what quality, latency, price and compliance it needs. */
-export const routeConfigSchema = z.object({
+export const routeConfigSchema = z.strictObject({
   task: taskKindSchema.default('chat'),
   /** Lower bound of the pass-rate interval on the matching suite must reach this. */
   qualityFloor: z.number().min(0).max(1).optional(),
@@ -25,7 +25,7 @@ export const routeConfigSchema = z.object({
   candidates: z.array(z.string()).optional(),
   /** Share of traffic (0-1) sent to candidates without eval data. */
   explore: z.number().min(0).max(1).default(0),
-  retry: z.object({
+  retry: z.strictObject({
     maxAttempts: z.number().int().min(1).max(10).default(2),
     baseDelayMs: z.number().int().nonnegative().default(100),
     maxDelayMs: z.number().int().nonnegative().default(5_000),
@@ -33,7 +33,7 @@ export const routeConfigSchema = z.object({
   maxFallbacks: z.number().int().min(0).default(3),
   /** Start the next candidate when the first has not answered within its live p95; first answer wins. */
   hedge: z.boolean().default(false),
-  cache: z.object({
+  cache: z.strictObject({
     enabled: z.boolean().default(false),
     ttlSeconds: z.number().int().positive().default(3600),
     allowNonZeroTemperature: z.boolean().default(false),

@@ -4,7 +4,7 @@ import { deploymentConfigSchema } from './deployments.js';
 import { routeConfigSchema } from './routes.js';
 import { serverConfigSchema, storageConfigSchema } from './server.js';
 
-export const configSchema = z.object({
+export const configSchema = z.strictObject({
   server: serverConfigSchema.default(serverConfigSchema.parse({})),
   storage: storageConfigSchema.default(storageConfigSchema.parse({})),
   deployments: z.array(deploymentConfigSchema).default([]),

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { timeoutsSchema } from './deployments.js';
 
-export const serverConfigSchema = z.object({
+export const serverConfigSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(4000),
   bodyLimitBytes: z.number().int().positive().default(8 * 1024 * 1024),
   /** Environment variable holding the admin master key. */
   masterKeyEnv: z.string().default('ARBITER_MASTER_KEY'),
-  upstream: z.object({
+  upstream: z.strictObject({
     timeouts: timeoutsSchema.default({ connectMs: 5_000, firstByteMs: 60_000, totalMs: 600_000 }),
     connectionsPerOrigin: z.number().int().positive().default(128),
     keepAliveTimeoutMs: z.number().int().positive().default(30_000),
@@ -15,7 +15,7 @@ export const serverConfigSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export const storageConfigSchema = z.object({
+export const storageConfigSchema = z.strictObject({
   /** `sqlite:PATH` (default, embedded) or `postgres://...`. */
   url: z.string().default('sqlite:.arbiter/arbiter.db'),
   redisUrl: z.string().optional(),
