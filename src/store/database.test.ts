@@ -15,3 +15,27 @@ for (const dialect of await testDialects()) {
     }
   });
 }
+
+test('postgres: another schema holding Kysely migration tables does not stop ours being made', async (t) => {
+  if (!(await testDialects()).includes('postgres')) return t.skip('no local Postgres');
+  const { TEST_POSTGRES_URL } = await import('./test-support.js');
+  const { dropPostgresSchema } = await import('./database.js');
+  const pg = (await import('pg')).default;
+  const decoy = `decoy_${process.pid}`;
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    // What a crashed test run or a second Arbiter leaves behind.
+    await client.query(`CREATE SCHEMA ${decoy}; CREATE TABLE ${decoy}.kysely_migration (name text); CREATE TABLE ${decoy}.kysely_migration_lock (id text, is_locked int)`);
+    const { store, cleanup } = await openTestStore('postgres');
+    try {
+      const rows = await store.db.selectFrom('audit_log').select('request_id').execute();
+      assert.deepEqual(rows, []);
+    } finally {
+      await cleanup();
+    }
+  } finally {
+    await client.end();
+    await dropPostgresSchema(TEST_POSTGRES_URL, decoy);
+  }
+});

@@ -31,7 +31,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   const store = url.startsWith('postgres://') || url.startsWith('postgresql://')
     ? await openPostgres(url, options.schema)
     : openSqlite(url);
-  if (options.migrate !== false) await migrateToLatest(store.db);
+  if (options.migrate !== false) await migrateToLatest(store.db, store.dialect);
   return store;
 }
 
@@ -100,13 +100,23 @@ async function openPostgres(url: string, schema?: string): Promise<Store> {
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+export async function migrateToLatest(db: Kysely<Database>, dialect: SqlDialectName = 'sqlite'): Promise<void> {
+  // Kysely looks for its migration tables in every schema it can see unless told which one:
+  // another schema's tables (a second Arbiter, a test run) would be taken for ours.
+  const migrationTableSchema = dialect === 'postgres' ? await currentSchema(db) : undefined;
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
   }
+}
+
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const result = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const schema = result.rows[0]?.schema;
+  if (!schema) throw new Error('Postgres has no current schema: set search_path or create the public schema');
+  return schema;
 }
 
 /** Drops a Postgres test schema; no-op elsewhere. */
