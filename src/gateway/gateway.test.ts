@@ -89,6 +89,21 @@ describe('bad input gets a clear OpenAI error, never a crash', () => {
   test('missing messages names the field', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake' })), 400, 'messages'); });
   test('out-of-range temperature names the field', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake', messages: [{ role: 'user', content: 'x' }], temperature: 3 })), 400, 'temperature'); });
   test('an oversized body is 413', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'fake', messages: [{ role: 'user', content: 'x'.repeat(5000) }] })), 413); });
+  test('an oversized chunked body (no content-length) is 413 and the server stays up', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      // Four chunks of 512 bytes against a 1,024-byte limit.
+      for (let i = 0; i < 4; i++) req.write('x'.repeat(512));
+      req.end();
+    });
+    assert.equal(status, 413);
+    await expectError(await post('/v1/chat/completions', '{"model":'), 400);
+  });
   test('an unknown model is 404', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })), 404, 'model'); });
   test('an unknown endpoint is 404 and a wrong method 405', async () => {
     await expectError(await fetch(`${server.url}/v1/nothing`), 404);

@@ -48,7 +48,12 @@ export function createGatewayListener(options: GatewayAppOptions): RequestListen
       requestId: pickRequestId(req.headers['x-request-id']),
       method,
       path,
-      query: new URLSearchParams(queryIndex === -1 ? '' : url.slice(queryIndex + 1)),
+      // Parsed on first read: no chat request has a query string.
+      get query() {
+        const value = new URLSearchParams(queryIndex === -1 ? '' : url.slice(queryIndex + 1));
+        Object.defineProperty(this, 'query', { value });
+        return value;
+      },
       startedAt: Date.now(),
       responseHeaders: {},
       signal: abort.signal,
