@@ -40,7 +40,7 @@ export function compileRoute(name: string, policy: RouteConfig, candidates: read
   for (const candidate of candidates) {
     const { reasons, routes } = staticExclusions(policy, candidate);
     if (reasons.length > 0) excluded.push({ modelId: candidate.modelId, reasons });
-    else eligible.push({ candidate, routes });
+    else eligible.push({ candidate, routes: byPrice(routes) });
   }
   return { name, policy, eligible, excluded };
 }
@@ -67,22 +67,31 @@ function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function healthPenalty(route: CandidateRoute, health: HealthTracker | undefined): number {
-  if (!health) return 0;
-  const snapshot = health.snapshot(route.deployment.name);
-  return (snapshot.breaker === 'open' ? 2 : 0) + (snapshot.errorRate > 0.5 ? 1 : 0);
-}
-
 function routeOrderPrice(route: CandidateRoute): number {
   return route.price ? route.price.input * 3 + route.price.output : Number.POSITIVE_INFINITY;
 }
 
-/** Mirrors of one model, healthiest then cheapest first. Runs per request: no closures, one sort. */
+/** A model's mirrors cheapest first: the order when all are healthy, fixed at compile time. */
+function byPrice(routes: CandidateRoute[]): CandidateRoute[] {
+  return [...routes].sort((a, b) => routeOrderPrice(a) - routeOrderPrice(b));
+}
+
+/**
+ * Mirrors of one model, healthiest then cheapest first. `routes` is already price-ordered, so
+ * when no mirror is demoted (the usual case) it is returned as is, with no allocation.
+ */
 function orderRoutes(routes: CandidateRoute[], health: HealthTracker | undefined): CandidateRoute[] {
-  if (routes.length < 2) return routes;
-  const keyed = routes.map((route) => ({ route, penalty: healthPenalty(route, health), price: routeOrderPrice(route) }));
-  keyed.sort((a, b) => a.penalty - b.penalty || a.price - b.price);
-  return keyed.map((entry) => entry.route);
+  if (routes.length < 2 || !health) return routes;
+  let demoted = false;
+  for (const route of routes) {
+    if (health.demotion(route.deployment.name) > 0) {
+      demoted = true;
+      break;
+    }
+  }
+  if (!demoted) return routes;
+  // Array.prototype.sort is stable: equal demotion keeps the price order.
+  return [...routes].sort((a, b) => health.demotion(a.deployment.name) - health.demotion(b.deployment.name));
 }
 
 export interface DecideInput {

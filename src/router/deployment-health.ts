@@ -74,6 +74,17 @@ export class HealthTracker {
     return sorted[Math.ceil(0.95 * sorted.length) - 1];
   }
 
+  /**
+   * How far to push a deployment down its model's mirror list: 2 while its breaker is open,
+   * 1 while most recent calls fail, else 0. Read per request, so it allocates nothing and an
+   * unseen deployment stays unseen.
+   */
+  demotion(deployment: string): number {
+    const entry = this.entries.get(deployment);
+    if (!entry) return 0;
+    return (entry.breaker.current() === 'open' ? 2 : 0) + (entry.errorRate > 0.5 ? 1 : 0);
+  }
+
   snapshot(deployment: string): HealthSnapshot {
     const entry = this.entry(deployment);
     return { latencyMs: entry.latencyMs, errorRate: entry.errorRate, breaker: entry.breaker.current(), samples: entry.samples };

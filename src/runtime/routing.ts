@@ -108,12 +108,9 @@ export function createRouting(options: RoutingOptions): Routing {
       };
     },
     orderMirrors(mirrors) {
-      if (mirrors.length < 2) return mirrors;
-      const penalty = (deployment: Deployment): number => {
-        const snapshot = health.snapshot(deployment.name);
-        return (snapshot.breaker === 'open' ? 2 : 0) + (snapshot.errorRate > 0.5 ? 1 : 0);
-      };
-      return [...mirrors].sort((a, b) => penalty(a) - penalty(b));
+      // Config order is the preference; only demoted mirrors (open breaker, failing) move back.
+      if (mirrors.length < 2 || !mirrors.some((deployment) => health.demotion(deployment.name) > 0)) return mirrors;
+      return [...mirrors].sort((a, b) => health.demotion(a.name) - health.demotion(b.name));
     },
     setQuality(next) {
       quality = next;
