@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseBudget, type BudgetSpec } from '../core/budget-spec.js';
 
 export const taskKindSchema = z.enum(['code', 'qa', 'tools', 'structured', 'chat']);
 
@@ -9,6 +10,26 @@ export const complianceSchema = z.strictObject({
   openWeightsOnly: z.boolean().optional(),
   excludeVendors: z.array(z.string()).optional(),
   localOnly: z.boolean().optional(),
+});
+
+/** `500usd/month` or `20M/day`, the syntax of `arbiter keys create --budget/--tokens`. */
+const budgetSchema = z.string().transform((text, ctx): BudgetSpec => {
+  try {
+    return parseBudget(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** One budget per kind and period: two `usd/month` lines would share one ledger scope. */
+const budgetsSchema = z.array(budgetSchema).superRefine((budgets, ctx) => {
+  const seen = new Set<string>();
+  budgets.forEach((budget, index) => {
+    const scope = `${budget.kind}/${budget.period}`;
+    if (seen.has(scope)) ctx.addIssue({ code: 'custom', path: [index], message: `a second ${budget.kind === 'usd' ? 'dollar' : 'token'} budget per ${budget.period}; keep one` });
+    seen.add(scope);
+  });
 });
 
 /** A route is a feature's policy: what quality, latency, price and compliance it needs. */
@@ -40,6 +61,11 @@ export const routeConfigSchema = z.strictObject({
   }).default({ enabled: false, ttlSeconds: 3600, allowNonZeroTemperature: false }),
   /** Opt-in storage of prompt and response bodies in the audit trail (redacted). */
   storeBodies: z.boolean().default(false),
+  /**
+   * The feature's own budgets, on top of any key's: every request on the route (keyed,
+   * master key or localhost) reserves its worst case against each.
+   */
+  budgets: budgetsSchema.default([]),
 });
 
 export type RouteConfig = z.infer<typeof routeConfigSchema>;

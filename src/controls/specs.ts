@@ -1,40 +1,9 @@
 /** Parsing of the human-written limits: `50usd/month`, `2M/day`, `30d`. */
-import { formatUsd, usdToNano } from '../core/money.js';
+import type { BudgetKind, BudgetPeriod, BudgetSpec } from '../core/budget-spec.js';
+import { formatUsd } from '../core/money.js';
 
-export type BudgetPeriod = 'day' | 'week' | 'month';
-export type BudgetKind = 'usd' | 'tokens';
-
-export interface BudgetSpec {
-  kind: BudgetKind;
-  /** Nano-dollars for `usd`, tokens for `tokens`. */
-  limit: number;
-  period: BudgetPeriod;
-}
-
-const periods: Record<string, BudgetPeriod> = { day: 'day', d: 'day', daily: 'day', week: 'week', w: 'week', weekly: 'week', month: 'month', m: 'month', mo: 'month', monthly: 'month' };
-
-function parsePeriod(text: string, original: string): BudgetPeriod {
-  const period = periods[text.trim().toLowerCase()];
-  if (!period) throw new Error(`budget period must be day, week or month, got '${original}'`);
-  return period;
-}
-
-/** `50usd/month`, `$50/month`, `12.5 usd / day`. */
-export function parseUsdBudget(text: string): BudgetSpec {
-  const match = /^\s*\$?\s*(\d+(?:\.\d+)?)\s*(?:usd|\$)?\s*\/\s*([a-z]+)\s*$/i.exec(text);
-  if (!match) throw new Error(`budget must look like 50usd/month, got '${text}'`);
-  return { kind: 'usd', limit: usdToNano(Number(match[1])), period: parsePeriod(match[2] ?? '', text) };
-}
-
-const multipliers: Record<string, number> = { '': 1, k: 1_000, m: 1_000_000, b: 1_000_000_000 };
-
-/** `2M/day`, `500k/week`, `100000/month`. */
-export function parseTokenBudget(text: string): BudgetSpec {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmb]?)\s*(?:tokens?)?\s*\/\s*([a-z]+)\s*$/i.exec(text);
-  if (!match) throw new Error(`token budget must look like 2M/day, got '${text}'`);
-  const limit = Math.round(Number(match[1]) * (multipliers[(match[2] ?? '').toLowerCase()] ?? 1));
-  return { kind: 'tokens', limit, period: parsePeriod(match[3] ?? '', text) };
-}
+export type { BudgetKind, BudgetPeriod, BudgetSpec } from '../core/budget-spec.js';
+export { parseBudget, parseTokenBudget, parseUsdBudget } from '../core/budget-spec.js';
 
 const durationUnits: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 365 * 86_400_000 };
 

@@ -12,13 +12,14 @@ import type { ArbiterConfig } from '../config/schema.js';
 import type { Env } from '../config/interpolate.js';
 import type { Store } from '../store/database.js';
 import { AuditWriter } from '../controls/audit.js';
-import { MemoryBudgetLedger, type BudgetLedger, type BudgetLine, type SettleLine } from '../controls/budget.js';
+import { MemoryBudgetLedger, type BudgetLedger, type SettleLine } from '../controls/budget.js';
+import { budgetMessage, budgetWarnings, firstUsdBudget, keyBudgetOwner, planReservations, routeBudgetOwner, type BudgetOwner, type Reservation } from '../controls/budget-plan.js';
 import { ResponseCache, cacheApplies, cacheKey, canonicalJson, sha256 } from '../controls/cache.js';
 import { KeyService, type VirtualKey } from '../controls/keys.js';
 import { MemoryRateLimiter, type RateLimiter } from '../controls/rate-limit.js';
 import { redact } from '../controls/redact.js';
 import { RedisBudgetLedger, RedisRateLimiter, createRedis } from '../controls/redis.js';
-import { describeBudget, formatBudgetAmount, periodEnd, periodKey, type BudgetSpec } from '../controls/specs.js';
+import { describeBudget } from '../controls/specs.js';
 import { enforceToolCalls, enforceToolStream, stripTools } from '../controls/tools.js';
 import { createMetrics, type GatewayMetrics } from '../telemetry/metrics.js';
 import { logger as defaultLogger } from '../telemetry/logger.js';
@@ -51,21 +52,18 @@ export interface Controls {
   close(): Promise<void>;
 }
 
-interface Reservation {
-  spec: BudgetSpec;
-  line: BudgetLine;
-  label: string;
-}
-
 function header(ctx: GatewayContext, name: string): string | undefined {
   const value = ctx.req.headers[name];
   return typeof value === 'string' ? value : undefined;
 }
 
-function budgetMessage(label: string, spec: BudgetSpec, used: number, amount: number): string {
-  const verb = spec.kind === 'usd' ? 'spent' : 'used';
-  const may = spec.kind === 'usd' ? 'cost' : 'use';
-  return `${label} budget ${describeBudget(spec)} exhausted: ${verb} ${formatBudgetAmount(spec.kind, used)}, this request may ${may} up to ${formatBudgetAmount(spec.kind, amount)}`;
+/** Budgets that apply: the key's and, on a route, the route's (with or without a key). */
+function budgetOwners(key: VirtualKey | undefined, target: ResolvedTarget): BudgetOwner[] {
+  const owners: BudgetOwner[] = [];
+  if (key && key.budgets.length > 0) owners.push(keyBudgetOwner(key));
+  const routeBudgets = target.route?.budgets;
+  if (target.routeName && routeBudgets && routeBudgets.length > 0) owners.push(routeBudgetOwner(target.routeName, routeBudgets));
+  return owners;
 }
 
 export async function createControls(options: ControlsOptions): Promise<Controls> {
@@ -102,24 +100,11 @@ export async function createControls(options: ControlsOptions): Promise<Controls
     throw new ArbiterError('rate_limited', `key '${key.name}' rate limit ${what} reached; retry in ${Math.ceil(decision.retryAfterMs / 1000)}s`, { retryAfterMs: decision.retryAfterMs });
   }
 
-  function reservationsFor(key: VirtualKey, at: number, worstCostNano: number, worstTokens: number): Reservation[] {
-    return key.budgets.map((spec) => ({
-      spec,
-      label: `key '${key.name}'`,
-      line: {
-        scope: `key:${key.id}:${spec.kind}:${spec.period}:${periodKey(spec.period, at)}`,
-        limit: spec.limit,
-        amount: spec.kind === 'usd' ? worstCostNano : worstTokens,
-        ttlMs: periodEnd(spec.period, at) - at + 86_400_000,
-      },
-    }));
-  }
-
   /**
    * A fallback may land on a pricier deployment than the first: the reservation covers the
    * dearest priced one in the chain. A dollar budget cannot be kept on a chain with no price.
    */
-  function worstCaseOverChain(key: VirtualKey, target: ResolvedTarget, promptTokens: number, maxTokens: number): number {
+  function worstCaseOverChain(owners: readonly BudgetOwner[], target: ResolvedTarget, promptTokens: number, maxTokens: number): number {
     let worst: number | null = null;
     // Every prompt token at the full input price and the whole output cap: the runtime's own
     // prices (simulated profiles included), no cache discount assumed.
@@ -128,9 +113,9 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       const cost = options.runtime.costOf(candidate, usage);
       if (cost !== null && (worst === null || cost > worst)) worst = cost;
     }
-    const usd = key.budgets.find((spec) => spec.kind === 'usd');
-    if (worst === null && usd && target.chain.length > 0) {
-      throw new ArbiterError('budget_exceeded', `key '${key.name}' budget ${describeBudget(usd)} cannot be kept: ${target.chain.map((d) => d.name).join(', ')} ${target.chain.length === 1 ? 'has' : 'have'} no price, so the request's cost would be unknown`);
+    const usd = worst === null && target.chain.length > 0 ? firstUsdBudget(owners) : undefined;
+    if (usd) {
+      throw new ArbiterError('budget_exceeded', `${usd.owner.label} budget ${describeBudget(usd.spec)} cannot be kept: ${target.chain.map((d) => d.name).join(', ')} ${target.chain.length === 1 ? 'has' : 'have'} no price, so the request's cost would be unknown`);
     }
     return worst ?? 0;
   }
@@ -153,7 +138,8 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       const key = ctx.vars.keyId ? keys.byKeyId(ctx.vars.keyId) : undefined;
       const deployment = target.chain[0];
       // Tokenizing costs more than the rest of admission: only limits and budgets need it.
-      const needsEstimate = key !== undefined && (key.tpm !== null || key.budgets.length > 0);
+      const owners = budgetOwners(key, target);
+      const needsEstimate = (key !== undefined && key.tpm !== null) || owners.length > 0;
       const promptTokens = needsEstimate ? options.runtime.estimatePromptTokens(request, deployment) : 0;
       const maxTokens = requestedMaxTokens(request) ?? defaultMaxTokens;
 
@@ -183,32 +169,27 @@ export async function createControls(options: ControlsOptions): Promise<Controls
 
       // Budgets: reserve the worst case unless the answer comes from the cache.
       let reservations: Reservation[] = [];
-      if (key && !cached && key.budgets.length > 0) {
+      if (!cached && owners.length > 0) {
         const at = now();
-        const worstCost = worstCaseOverChain(key, target, promptTokens, maxTokens);
-        reservations = reservationsFor(key, at, worstCost, promptTokens + maxTokens);
+        const worstCost = worstCaseOverChain(owners, target, promptTokens, maxTokens);
+        reservations = planReservations({ owners, at, worstCostNano: worstCost, worstTokens: promptTokens + maxTokens });
         const result = await ledger.reserve(reservations.map((r) => r.line));
         if (!result.ok) {
-          const failed = reservations[result.failedIndex ?? 0];
-          metrics.budgetRejections.inc({ scope: 'key' });
-          const message = failed ? budgetMessage(failed.label, failed.spec, result.used[result.failedIndex ?? 0] ?? 0, failed.line.amount) : 'budget exhausted';
-          log.warn({ keyId: key.id, keyName: key.name, requestId: ctx.requestId }, message);
+          const index = result.failedIndex ?? 0;
+          const failed = reservations[index];
+          metrics.budgetRejections.inc({ scope: failed?.owner.scope ?? 'key' });
+          const message = failed ? budgetMessage(failed, result.used[index] ?? 0) : 'budget exhausted';
+          log.warn({ keyId: key?.id, keyName: key?.name, route: target.routeName, requestId: ctx.requestId }, message);
           throw new ArbiterError('budget_exceeded', message);
         }
-        const warnings: string[] = [];
-        reservations.forEach((reservation, index) => {
-          const used = (result.used[index] ?? 0) + reservation.line.amount;
-          const share = reservation.spec.limit > 0 ? used / reservation.spec.limit : 1;
-          if (share >= 0.8) {
-            const text = `${reservation.label} has used ${Math.min(100, Math.floor(share * 100))}% of ${describeBudget(reservation.spec)}`;
-            warnings.push(text);
-            if (!warned.has(reservation.line.scope)) {
-              warned.add(reservation.line.scope);
-              log.warn({ keyId: key.id, keyName: key.name, scope: reservation.line.scope }, text);
-            }
-          }
-        });
-        if (warnings.length > 0) ctx.responseHeaders['x-arbiter-budget-warning'] = warnings.join('; ');
+        const warnings = budgetWarnings(reservations, result.used);
+        for (const warning of warnings) {
+          const scope = warning.reservation.line.scope;
+          if (warned.has(scope)) continue;
+          warned.add(scope);
+          log.warn({ keyId: key?.id, keyName: key?.name, route: target.routeName, scope }, warning.text);
+        }
+        if (warnings.length > 0) ctx.responseHeaders['x-arbiter-budget-warning'] = warnings.map((w) => w.text).join('; ');
       }
 
       let finished = false;
