@@ -1,7 +1,7 @@
 /**
  * Controls through the real gateway on a port, the simulator upstream: 401s in OpenAI's
- * format, the master key, rate limits with Retry-After, a budget under 500 concurrent
- * requests, and the metrics that count it all.
+ * format, the master key, rate limits with Retry-After, a key budget under 500 concurrent
+ * requests, a route budget under 100 without a virtual key, and the metrics that count it all.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,20 +29,23 @@ before(async () => {
   sim = await startSimulator({ port: 0, latencyScale: 0, seed: 11 });
   dir = mkdtempSync(join(tmpdir(), 'arbiter-controls-'));
   dbUrl = `sqlite:${join(dir, 'arbiter.db')}`;
-  const config = parseConfig({
+  const base = {
     server: { port: 0, logLevel: 'silent' },
     storage: { url: dbUrl },
     deployments: [{ name: 'sim-frontier', provider: 'openai', upstreamModel: 'sim-frontier', baseUrl: `${sim.url}/v1`, apiKey: 'sk-test', catalogModel: 'sim-frontier', simulated: true }],
-  }, {});
+  };
+  const probeConfig = parseConfig(base, {});
 
   // The worst case the gateway will reserve per request, from the same runtime code.
-  const probe = await createRuntime({ config, env: {} });
+  const probe = await createRuntime({ config: probeConfig, env: {} });
   const deployment = probe.deployments[0]!;
   const prompt = probe.estimatePromptTokens(request, deployment);
   const worst = probe.costOf(deployment, { prompt_tokens: prompt, completion_tokens: 64, total_tokens: prompt + 64 });
   await probe.close();
   assert.ok(worst !== null && worst > 0);
   budgetNano = worst * 10;
+  // The route's only candidate is the same deployment, so its worst case is the same.
+  const config = parseConfig({ ...base, routes: { feature: { budgets: [`${(budgetNano / 1e9).toFixed(9)}usd/day`] } } }, {});
 
   // Keys exist before the gateway starts (it loads them at start).
   const store = await openStore(dbUrl);
@@ -110,6 +113,28 @@ describe('keys at the gateway', () => {
     assert.ok(retryAfter >= 1 && retryAfter <= 120, `retry-after ${retryAfter}`);
     assert.equal(retryAfter, Math.ceil(Number(refused.headers.get('retry-after-ms')) / 1000));
     assert.match(((await refused.json()) as ErrorBody).error.message, /key 'limited' rate limit 2 requests\/minute/);
+  });
+});
+
+describe('route budget at the gateway', () => {
+  test('100 concurrent requests on a route budgeted at 10 worst cases, with the master key: never overspent', async () => {
+    const responses = await Promise.all(Array.from({ length: 100 }, () => chat(MASTER, { ...request, model: 'feature' })));
+    const results = await Promise.all(responses.map(async (res) => ({ status: res.status, cost: Number(res.headers.get('x-arbiter-cost-usd') ?? 0), body: await res.text() })));
+    const served = results.filter((r) => r.status === 200);
+    const refused = results.filter((r) => r.status === 429);
+    assert.ok(served.length >= 10, `served ${served.length}`);
+    assert.equal(served.length + refused.length, 100, `other statuses: ${JSON.stringify([...new Set(results.map((r) => r.status))])}`);
+    assert.ok(refused.length > 0, 'the budget ran out');
+    for (const r of refused) {
+      const body = JSON.parse(r.body) as ErrorBody;
+      assert.equal(body.error.code, 'budget_exceeded');
+      assert.match(body.error.message, /^route 'feature' budget \$[\d.]+\/day exhausted: spent \$/);
+    }
+    assert.ok(served.every((r) => r.cost > 0), 'every answer carries its cost');
+    const spent = served.reduce((sum, r) => sum + Math.round(r.cost * 1e9), 0);
+    assert.ok(spent <= budgetNano, `spent ${spent} of ${budgetNano}`);
+    const metrics = await (await fetch(`${arbiter.url}/metrics`, { headers: { authorization: `Bearer ${MASTER}` } })).text();
+    assert.equal(Number(/arbiter_budget_rejections_total\{scope="route"\} (\d+)/.exec(metrics)?.[1]), refused.length);
   });
 });
 
