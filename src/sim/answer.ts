@@ -11,13 +11,27 @@ import { mutateCode } from './mutate-code.js';
 
 export interface NeutralTool { name: string; description?: string; parameters?: Record<string, unknown> }
 
+// ChatML framing as OpenAI bills it: 3 tokens a message plus its role (one token for
+// system/user/assistant) and 3 priming the reply, so "Hi" costs 8 prompt tokens as on the
+// real API, not 1 (openai-cookbook, "How to count tokens with tiktoken").
+const TOKENS_PER_MESSAGE = 4;
+const REPLY_PRIMER = 3;
+
+export function promptTokenCount(request: NeutralRequest): number {
+  let tokens = TOKENS_PER_MESSAGE * Math.max(1, request.messageCount) + REPLY_PRIMER;
+  for (const part of request.promptParts) tokens += countTokens(part);
+  return tokens;
+}
+
 export interface NeutralRequest {
   model: string;
   system: string;
   /** The text of each user message, in order. */
   userTexts: string[];
-  /** Everything the prompt carries, for the prompt token count. */
-  promptText: string;
+  /** Everything the prompt carries (message texts, tool calls, tool definitions), for the prompt token count. */
+  promptParts: string[];
+  /** Messages in the prompt (a system prompt counts as one): each costs framing tokens. */
+  messageCount: number;
   tools: NeutralTool[];
   forcedTool?: string;
   toolRequired: boolean;
@@ -324,7 +338,7 @@ export function computeAnswer(request: NeutralRequest, profile: SimModelProfile,
     text,
     toolCalls,
     finish,
-    promptTokens: Math.max(1, countTokens(request.promptText)),
+    promptTokens: promptTokenCount(request),
     completionTokens,
     taskId: draft.taskId,
     correct: draft.correct,

@@ -32,6 +32,14 @@ async function viaOpenAi(text: string, max = 200): Promise<string> {
 }
 
 describe('wire formats through the official clients', () => {
+  test('prompt tokens count message framing as OpenAI bills it', async () => {
+    // tiktoken's rule: 3 tokens a message + role + content, 3 priming the reply. 'Hi' is one token.
+    const one = await openai.chat.completions.create({ model: 'sim-swift', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 5 });
+    assert.equal(one.usage?.prompt_tokens, 8);
+    const two = await openai.chat.completions.create({ model: 'sim-swift', messages: [{ role: 'system', content: 'Hi' }, { role: 'user', content: 'Hi' }], max_tokens: 5 });
+    assert.equal(two.usage?.prompt_tokens, 13);
+  });
+
   test('openai: JSON, stream with usage chunk, models, embeddings', async () => {
     const data = await openai.chat.completions.create({ model: 'sim-swift', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: prompt }], max_tokens: 200 });
     assert.equal(data.object, 'chat.completion');

@@ -6,14 +6,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { computeAnswer, type NeutralAnswer } from './answer.js';
+import { computeAnswer, promptTokenCount, type NeutralAnswer } from './answer.js';
 import { anthropicWire, parseAnthropic } from './anthropic-wire.js';
 import { decideFault, NO_FAULTS, requestSeed, type SimFaults } from './faults.js';
 import { geminiWire, parseGemini } from './gemini-wire.js';
 import { embeddings, modelList, openAiWire, parseOpenAi } from './openai-wire.js';
 import { hashParts, hexId, SeededRandom } from './random.js';
 import { findSimModel, type SimModelProfile } from './slate.js';
-import { countTokens } from './tokens.js';
 import type { ParseResult, WireFormat } from './wire.js';
 
 export interface SimOptions {
@@ -202,7 +201,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     if (path === '/v1/messages/count_tokens') {
       const parsed = parseAnthropic(body);
       if (!parsed.ok) return send(res, parsed.status, anthropicWire.error(parsed.status, parsed.message));
-      return send(res, 200, JSON.stringify({ input_tokens: Math.max(1, countTokens(parsed.request.promptText)) }));
+      return send(res, 200, JSON.stringify({ input_tokens: promptTokenCount(parsed.request) }));
     }
     const gemini = GEMINI_PATH.exec(path);
     if (gemini) {
@@ -212,7 +211,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
       const parsed = parseGemini(body, model, action === 'streamGenerateContent');
       if (action === 'countTokens') {
         if (!parsed.ok) return send(res, parsed.status, geminiWire.error(parsed.status, parsed.message));
-        return send(res, 200, JSON.stringify({ totalTokens: Math.max(1, countTokens(parsed.request.promptText)) }));
+        return send(res, 200, JSON.stringify({ totalTokens: promptTokenCount(parsed.request) }));
       }
       return generate(req, res, geminiWire, parsed);
     }
