@@ -3,8 +3,8 @@
  * checks and holds them all in one atomic call (memory: one synchronous step; Redis: one Lua
  * script). Pure: the caller supplies the clock and the worst case.
  */
-import type { BudgetLine } from './budget.js';
-import { describeBudget, formatBudgetAmount, periodEnd, periodKey, type BudgetSpec } from './specs.js';
+import type { BudgetLedger, BudgetLine } from './budget.js';
+import { describeBudget, formatBudgetAmount, formatTokens, formatUsd2, periodEnd, periodKey, type BudgetSpec } from './specs.js';
 
 export type BudgetScope = 'key' | 'route';
 
@@ -95,4 +95,27 @@ export function budgetWarnings(reservations: readonly Reservation[], used: reado
     }
   });
   return warnings;
+}
+
+export interface BudgetUsage {
+  spec: BudgetSpec;
+  /** Settled plus held in the period containing `at`. */
+  used: number;
+}
+
+/** Each route budget's use in its current period, read from the ledger the gateway writes. */
+export async function routeBudgetUsage(ledger: Pick<BudgetLedger, 'usage'>, routes: Record<string, { budgets: readonly BudgetSpec[] }>, at: number): Promise<Map<string, BudgetUsage[]>> {
+  const usage = new Map<string, BudgetUsage[]>();
+  for (const [name, route] of Object.entries(routes)) {
+    if (route.budgets.length === 0) continue;
+    const owner = { scope: 'route' as const, id: name };
+    usage.set(name, await Promise.all(route.budgets.map(async (spec) => ({ spec, used: await ledger.usage(budgetScope(owner, spec, at)) }))));
+  }
+  return usage;
+}
+
+/** `$12.30 of $500.00/month`, `1.2M of 20M tokens/day`. */
+export function describeUsage(usage: BudgetUsage): string {
+  const used = usage.spec.kind === 'usd' ? formatUsd2(usage.used) : formatTokens(usage.used);
+  return `${used} of ${describeBudget(usage.spec)}`;
 }
