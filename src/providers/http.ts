@@ -3,7 +3,7 @@
  * deployment's connect / first-byte / total timeouts, the caller's abort, and one mapping of
  * transport failures to ArbiterError. Keys travel in headers only and never in errors.
  */
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { ArbiterError, errorCodeForStatus, parseRetryAfter, type ErrorCode } from '../core/errors.js';
 import type { Deployment, ProviderCallOptions } from '../core/provider.js';
 import { redactSecrets } from '../telemetry/logger.js';
@@ -74,6 +74,22 @@ function transportError(error: unknown, deployment: Deployment, callerSignal?: A
   return new ArbiterError('upstream_unavailable', `Deployment ${deployment.name} could not be reached (${code || (error as Error).message}).`, { upstream, cause: error });
 }
 
+/** Origin and path of each upstream URL, parsed once: `new URL` on every call shows at gateway rates. */
+const splitUrls = new Map<string, { origin: string; path: string }>();
+const MAX_SPLIT_URLS = 1_000;
+
+function splitUrl(url: string): { origin: string; path: string } {
+  let split = splitUrls.get(url);
+  if (!split) {
+    const parsed = new URL(url);
+    split = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    // Deployments are few; a bound keeps per-request URLs (none today) from growing it.
+    if (splitUrls.size >= MAX_SPLIT_URLS) splitUrls.clear();
+    splitUrls.set(url, split);
+  }
+  return split;
+}
+
 interface Deadline { signal: AbortSignal; release(): void }
 
 /**
@@ -112,9 +128,11 @@ export async function postJson(options: PostOptions): Promise<UpstreamResponse> 
   const deadline = linkDeadline(call.signal, deployment.timeouts.totalMs);
   let response: Dispatcher.ResponseData;
   try {
-    response = await request(options.url, {
+    const { origin, path } = splitUrl(options.url);
+    response = await (call.dispatcher ?? fallbackDispatcher()).request({
+      origin,
+      path,
       method: 'POST',
-      dispatcher: call.dispatcher ?? fallbackDispatcher(),
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...deployment.headers, ...call.headers, ...options.headers },
       body: JSON.stringify(options.body),
       signal: deadline.signal,
