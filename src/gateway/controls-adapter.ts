@@ -237,19 +237,26 @@ export async function createControls(options: ControlsOptions): Promise<Controls
     const routeLabel = target.routeName ?? '';
     const deploymentLabel = outcome.deployment?.name ?? '';
     try {
-      metrics.requests.inc({ route: routeLabel, deployment: deploymentLabel, status: String(outcome.status), cache: outcome.cacheHit ? 'hit' : 'miss' });
-      if (outcome.fallbacks > 0) metrics.fallbacks.inc({ route: routeLabel }, outcome.fallbacks);
-      if (outcome.retries > 0) metrics.retries.inc({ route: routeLabel }, outcome.retries);
-      for (const name of blocked) metrics.blockedToolCalls.inc({ tool: name });
-      metrics.latency.observe({ route: routeLabel, deployment: deploymentLabel }, latencyMs / 1000);
-      if (outcome.firstTokenMs !== undefined) metrics.ttft.observe({ route: routeLabel, deployment: deploymentLabel }, outcome.firstTokenMs / 1000);
-      if (usage && !outcome.cacheHit) {
-        metrics.tokens.inc({ deployment: deploymentLabel, kind: 'prompt' }, usage.prompt_tokens);
-        metrics.tokens.inc({ deployment: deploymentLabel, kind: 'completion' }, usage.completion_tokens);
-        metrics.tokens.inc({ deployment: deploymentLabel, kind: 'cached' }, usage.prompt_tokens_details?.cached_tokens ?? 0);
-        metrics.tokens.inc({ deployment: deploymentLabel, kind: 'reasoning' }, usage.completion_tokens_details?.reasoning_tokens ?? 0);
-      }
-      if (outcome.costNano) metrics.cost.inc({ deployment: deploymentLabel }, nanoToUsd(outcome.costNano));
+      metrics.recordRequest({
+        route: routeLabel,
+        deployment: deploymentLabel,
+        status: outcome.status,
+        cacheHit: outcome.cacheHit === true,
+        fallbacks: outcome.fallbacks,
+        retries: outcome.retries,
+        blockedTools: blocked,
+        latencySeconds: latencyMs / 1000,
+        ...(outcome.firstTokenMs !== undefined ? { ttftSeconds: outcome.firstTokenMs / 1000 } : {}),
+        ...(usage && !outcome.cacheHit ? {
+          tokens: {
+            prompt: usage.prompt_tokens,
+            completion: usage.completion_tokens,
+            cached: usage.prompt_tokens_details?.cached_tokens ?? 0,
+            reasoning: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+          },
+        } : {}),
+        ...(outcome.costNano ? { costUsd: nanoToUsd(outcome.costNano) } : {}),
+      });
     } catch (error) {
       log.error({ err: error }, 'metrics update failed');
     }

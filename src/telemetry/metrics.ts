@@ -13,7 +13,43 @@ export interface GatewayMetrics {
   ttft: Histogram<'route' | 'deployment'>;
   tokens: Counter<'deployment' | 'kind'>;
   cost: Counter<'deployment'>;
+  /** Everything one finished chat request adds, through cached label children. */
+  recordRequest(request: RequestMetrics): void;
   render(): Promise<{ contentType: string; body: string }>;
+}
+
+export interface RequestMetrics {
+  route: string;
+  deployment: string;
+  status: number;
+  cacheHit: boolean;
+  fallbacks: number;
+  retries: number;
+  blockedTools: readonly string[];
+  latencySeconds: number;
+  ttftSeconds?: number;
+  tokens?: { prompt: number; completion: number; cached: number; reasoning: number };
+  costUsd?: number;
+}
+
+/**
+ * prom-client hashes a label object (sorting its keys) and validates it on every inc/observe;
+ * a gateway makes eight such calls a request. The child for a label combination is looked up
+ * once and kept. Cardinality is the metrics' own: one child per combination prom-client holds anyway.
+ */
+class Children<Child> {
+  private readonly cache = new Map<string, Child>();
+  constructor(private readonly make: (values: string[]) => Child) {}
+
+  get(...values: string[]): Child {
+    const key = values.join('\u0000');
+    let child = this.cache.get(key);
+    if (!child) {
+      child = this.make(values);
+      this.cache.set(key, child);
+    }
+    return child;
+  }
 }
 
 const latencyBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128];
@@ -34,9 +70,32 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
     ttft: new Histogram({ name: 'arbiter_time_to_first_token_seconds', help: 'Time to first streamed token', labelNames: ['route', 'deployment'], buckets: latencyBuckets, registers }),
     tokens: new Counter({ name: 'arbiter_tokens_total', help: 'Tokens by deployment and kind (prompt, completion, cached, reasoning)', labelNames: ['deployment', 'kind'], registers }),
     cost: new Counter({ name: 'arbiter_cost_usd_total', help: 'Spend in USD by deployment', labelNames: ['deployment'], registers }),
+    recordRequest(request) {
+      requests.get(request.route, request.deployment, String(request.status), request.cacheHit ? 'hit' : 'miss').inc();
+      if (request.fallbacks > 0) fallbacks.get(request.route).inc(request.fallbacks);
+      if (request.retries > 0) retries.get(request.route).inc(request.retries);
+      for (const tool of request.blockedTools) blocked.get(tool).inc();
+      latency.get(request.route, request.deployment).observe(request.latencySeconds);
+      if (request.ttftSeconds !== undefined) ttft.get(request.route, request.deployment).observe(request.ttftSeconds);
+      if (request.tokens) {
+        tokens.get(request.deployment, 'prompt').inc(request.tokens.prompt);
+        tokens.get(request.deployment, 'completion').inc(request.tokens.completion);
+        tokens.get(request.deployment, 'cached').inc(request.tokens.cached);
+        tokens.get(request.deployment, 'reasoning').inc(request.tokens.reasoning);
+      }
+      if (request.costUsd) cost.get(request.deployment).inc(request.costUsd);
+    },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
   };
+  const requests = new Children((values) => metrics.requests.labels(...values));
+  const fallbacks = new Children((values) => metrics.fallbacks.labels(...values));
+  const retries = new Children((values) => metrics.retries.labels(...values));
+  const blocked = new Children((values) => metrics.blockedToolCalls.labels(...values));
+  const latency = new Children((values) => metrics.latency.labels(...values));
+  const ttft = new Children((values) => metrics.ttft.labels(...values));
+  const tokens = new Children((values) => metrics.tokens.labels(...values));
+  const cost = new Children((values) => metrics.cost.labels(...values));
   return metrics;
 }
