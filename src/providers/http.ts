@@ -3,6 +3,7 @@
  * deployment's connect / first-byte / total timeouts, the caller's abort, and one mapping of
  * transport failures to ArbiterError. Keys travel in headers only and never in errors.
  */
+import { EventEmitter } from 'node:events';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { ArbiterError, errorCodeForStatus, parseRetryAfter, type ErrorCode } from '../core/errors.js';
 import type { Deployment, ProviderCallOptions } from '../core/provider.js';
@@ -90,22 +91,34 @@ function splitUrl(url: string): { origin: string; path: string } {
   return split;
 }
 
-interface Deadline { signal: AbortSignal; release(): void }
-
 /**
- * The caller's abort joined with the total timeout. One controller and one timer, released
- * when the body closes: AbortSignal.timeout + AbortSignal.any cost several times more per
- * call on Node 20 (finalization registries and weak refs), which shows at gateway rates.
+ * The upstream call's abort: an EventEmitter with `aborted`/`reason`, which undici accepts as
+ * a signal. An AbortController costs an EventTarget and a prototype swap on every call.
  */
+class UpstreamAbort extends EventEmitter {
+  aborted = false;
+  reason: unknown;
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit('abort');
+  }
+}
+
+interface Deadline { signal: UpstreamAbort; release(): void }
+
+/** The caller's abort joined with the total timeout: one emitter and one timer, released when the body closes. */
 function linkDeadline(callerSignal: AbortSignal | undefined, totalMs: number): Deadline {
-  const controller = new AbortController();
-  const onCallerAbort = () => controller.abort(callerSignal?.reason);
-  const timer = setTimeout(() => controller.abort(new DOMException('The upstream call exceeded its total timeout.', 'TimeoutError')), totalMs);
+  const upstream = new UpstreamAbort();
+  const onCallerAbort = () => upstream.abort(callerSignal?.reason);
+  const timer = setTimeout(() => upstream.abort(new DOMException('The upstream call exceeded its total timeout.', 'TimeoutError')), totalMs);
   timer.unref();
-  if (callerSignal?.aborted) controller.abort(callerSignal.reason);
+  if (callerSignal?.aborted) upstream.abort(callerSignal.reason);
   else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
   return {
-    signal: controller.signal,
+    signal: upstream,
     release() {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);

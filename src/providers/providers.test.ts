@@ -212,3 +212,38 @@ describe('http path against a local server', () => {
     assert.throws(() => resolveDeployment({ name: 'x', provider: 'openai-compatible', preset: 'nope', upstreamModel: 'm' }, { env: {}, defaultTimeouts: { connectMs: 1, firstByteMs: 1, totalMs: 1 } }), /unknown preset/);
   });
 });
+
+describe('upstream deadlines', () => {
+  let stalling: Server;
+  let url = '';
+  before(async () => {
+    // Sends its head and one event, then goes quiet: only the total deadline can end the call.
+    stalling = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('data: {"id":"1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"he"},"finish_reason":null}]}\n\n');
+      });
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(stalling.address() as AddressInfo).port}/v1`;
+  });
+  after(() => {
+    stalling.closeAllConnections();
+    return new Promise<void>((resolve) => stalling.close(() => resolve()));
+  });
+  const request = parseChatRequest({ model: 'x', messages: [{ role: 'user', content: 'hi' }], stream: true });
+  const stalled = (totalMs: number) => resolveDeployment({ name: 'stall', provider: 'openai', upstreamModel: 'm', baseUrl: url }, { env: {}, defaultTimeouts: { connectMs: 1000, firstByteMs: 10_000, totalMs } });
+
+  test('a stream that stalls past the total timeout fails as upstream_timeout', async () => {
+    const stream = await adapterFor('openai').chatStream(stalled(300), request, {});
+    await assert.rejects(collect(stream), (error: unknown) => error instanceof ArbiterError && error.code === 'upstream_timeout' && error.retryable);
+  });
+
+  test('the caller aborting mid-stream ends the call as client_closed', async () => {
+    const controller = new AbortController();
+    const stream = await adapterFor('openai').chatStream(stalled(10_000), request, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('client went away')), 100);
+    await assert.rejects(collect(stream), (error: unknown) => error instanceof ArbiterError && error.code === 'client_closed');
+  });
+});
