@@ -41,6 +41,8 @@ export interface FailFastFigures {
 
 export interface EvalsBench {
   runner: ThroughputFigures;
+  /** The same calls and grades in a plain loop: no store, no scheduling; the runner's ceiling. */
+  bareLoop: ThroughputFigures;
   humaneval: ThroughputFigures | { skipped: string };
   failFast: FailFastFigures;
 }
@@ -68,6 +70,33 @@ async function benchRunner(items: number): Promise<ThroughputFigures> {
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The yardstick: the same fake model and grader called in a bare Node loop with the same
+ * concurrency, nothing stored. promptfoo measured here reaches about a twentieth of this.
+ */
+async function benchBareLoop(items: number): Promise<ThroughputFigures> {
+  const models = { a: { skill: 0.9, costNano: 1000 }, b: { skill: 0.7, costNano: 100 }, c: { skill: 0.5, costNano: 10 }, d: { skill: 0.3, costNano: 0 } };
+  const client = fakeChatClient({ models });
+  const suite = fakeSuite({ name: 'bench', items });
+  const jobs = Object.keys(models).flatMap((model) => suite.items.map((item) => ({ model, item })));
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let next = 0;
+  let passes = 0;
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    while (next < jobs.length) {
+      const { model, item } = jobs[next++]!;
+      const request = { ...item.request, model } as Parameters<ChatClient['chat']>[0];
+      const result = await client.chat(request);
+      const grade = await suite.graderFor(item).grade({ item, response: result.response });
+      if (grade.pass) passes++;
+    }
+  }));
+  const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { tasks: jobs.length, passes, wallMs, tasksPerSecond: jobs.length / (wallMs / 1000), cpuMsPerTask: (used.user + used.system) / 1000 / jobs.length };
 }
 
 /** Answers each HumanEval prompt with its canonical solution, so grading exercises the sandbox. */
@@ -148,6 +177,7 @@ async function benchFailFast(items: number): Promise<FailFastFigures> {
 export async function benchEvals(options: { runnerItems?: number; humanevalItems?: number; failFastItems?: number } = {}): Promise<EvalsBench> {
   return {
     runner: await benchRunner(options.runnerItems ?? 1000),
+    bareLoop: await benchBareLoop(options.runnerItems ?? 1000),
     humaneval: await benchHumanEval(options.humanevalItems ?? 164),
     failFast: await benchFailFast(options.failFastItems ?? 164),
   };
@@ -161,6 +191,8 @@ export function formatEvalsBench(bench: EvalsBench): string {
   const ff = bench.failFast;
   return [
     throughputLine('runner (instant fake model, trivial grader, SQLite writes)', bench.runner),
+    throughputLine('bare Node loop (same model and grader, nothing stored)', bench.bareLoop),
+    `  runner / bare loop: ${(100 * bench.runner.tasksPerSecond / bench.bareLoop.tasksPerSecond).toFixed(0)}% (goal: >= 50%, i.e. >= 10x promptfoo where a bare loop is 20x; <= 2 CPU ms/task)`,
     throughputLine('HumanEval graded in the sandbox (canonical answers)', bench.humaneval),
     `  fail-fast on ${ff.items} items × ${ff.models.length} models (simulated slate skills and prices, deterministic fake):`,
     `    full run: ${ff.full.calls} calls, ${formatUsd(ff.full.spentNano)}; fail-fast: ${ff.failFast.calls} calls, ${formatUsd(ff.failFast.spentNano)}`,

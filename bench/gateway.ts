@@ -80,8 +80,28 @@ async function createBenchKey(dir: string): Promise<string> {
 
 interface Target { name: TargetName; server: ServerProcess; model: string; headers: Record<string, string> }
 
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Each figure's median over the rounds; errors are summed, since any error matters. */
+function medianFigures(samples: LoadFigures[]): LoadFigures {
+  return {
+    rps: Math.round(median(samples.map((sample) => sample.rps))),
+    p50Ms: median(samples.map((sample) => sample.p50Ms)),
+    p99Ms: median(samples.map((sample) => sample.p99Ms)),
+    errors: samples.reduce((sum, sample) => sum + sample.errors, 0),
+    rssMb: Math.max(...samples.map((sample) => sample.rssMb)),
+    cpuUsPerRequest: Math.round(median(samples.map((sample) => sample.cpuUsPerRequest))),
+  };
+}
+
 export async function benchGateway(options: { durationSec?: number } = {}): Promise<GatewayBenchResult> {
-  const durationSec = options.durationSec ?? 5;
+  const durationSec = options.durationSec ?? 3;
   const dir = mkdtempSync(join(tmpdir(), 'arbiter-bench-'));
   const sim = await startServerProcess(process.execPath, [...nodeArgs, cli, 'sim', '--port', '0', '--latency-scale', '0'], urlPattern);
   const targets: Target[] = [{ name: 'simulator', server: sim, model: 'sim-swift', headers: {} }];
@@ -101,19 +121,25 @@ export async function benchGateway(options: { durationSec?: number } = {}): Prom
     const controlled = await startServerProcess(process.execPath, [...nodeArgs, cli, 'serve', '--config', controlsConfig], urlPattern);
     targets.push({ name: 'arbiter+controls', server: controlled, model: 'sim-swift', headers: { authorization: `Bearer ${key}` } });
 
+    // Targets are measured in interleaved rounds and each figure is the median of its rounds:
+    // one sample per target swung CPU per request by a third between runs on this machine.
     const figures: GatewayBenchResult['figures'] = {};
     for (const stream of [false, true]) {
       for (const mode of ['saturation', 'fixed-500'] as const) {
         const scenario = `${stream ? 'stream' : 'json'} @ ${mode}`;
-        figures[scenario] = {};
-        for (const target of targets) {
-          const requestBody = body(stream, target.model);
-          await load(target.server.url, requestBody, mode, 1, target.headers); // warm-up: JIT, pools, caches
-          const cpuBefore = target.server.cpuMs();
-          const measured = await load(target.server.url, requestBody, mode, durationSec, target.headers);
-          const cpuUsPerRequest = measured.count > 0 ? Math.round((1000 * (target.server.cpuMs() - cpuBefore)) / measured.count) : 0;
-          figures[scenario]![target.name] = { rps: measured.rps, p50Ms: measured.p50Ms, p99Ms: measured.p99Ms, errors: measured.errors, rssMb: target.server.rssMb(), cpuUsPerRequest };
+        const samples = new Map<TargetName, LoadFigures[]>();
+        for (const target of targets) await load(target.server.url, body(stream, target.model), mode, 1, target.headers); // warm-up: JIT, pools, caches
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const target of targets) {
+            const cpuBefore = target.server.cpuMs();
+            const measured = await load(target.server.url, body(stream, target.model), mode, durationSec, target.headers);
+            const cpuUsPerRequest = measured.count > 0 ? Math.round((1000 * (target.server.cpuMs() - cpuBefore)) / measured.count) : 0;
+            const list = samples.get(target.name) ?? [];
+            list.push({ rps: measured.rps, p50Ms: measured.p50Ms, p99Ms: measured.p99Ms, errors: measured.errors, rssMb: target.server.rssMb(), cpuUsPerRequest });
+            samples.set(target.name, list);
+          }
         }
+        figures[scenario] = Object.fromEntries([...samples].map(([name, list]) => [name, medianFigures(list)]));
       }
     }
     return { figures };

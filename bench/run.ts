@@ -12,12 +12,13 @@ interface Section { title: string; run: () => Promise<string> }
 const only = process.argv.slice(2);
 const sections: Section[] = [
   {
-    title: 'Gateway: simulator direct vs bare undici proxy vs Arbiter (plain, routing, controls)',
-    run: async () => formatGatewayBench(await benchGateway({ durationSec: Number(process.env.BENCH_SECONDS ?? 5) })),
-  },
-  {
+    // First: the gateway benchmark's in-process load generator leaves a large heap behind.
     title: 'Router: decision time per request',
     run: async () => formatRouterBench(benchRouter()),
+  },
+  {
+    title: 'Gateway: simulator direct vs bare undici proxy vs Arbiter (plain, routing, controls)',
+    run: async () => formatGatewayBench(await benchGateway({ durationSec: Number(process.env.BENCH_SECONDS ?? 3) })),
   },
   {
     title: 'Eval runner: throughput, CPU per task, fail-fast saving',

@@ -4,6 +4,7 @@
  */
 import type { ChatResponse } from '../core/chat-response.js';
 import type { Store } from './database.js';
+import { BatchInsert, KeyLookup } from './batch-insert.js';
 
 export interface CachedEvalResponse {
   requestHash: string;
@@ -16,8 +17,16 @@ export interface CachedEvalResponse {
   createdAt: number;
 }
 
+const cacheLookup = new KeyLookup((db, requestHash) => db.selectFrom('eval_cache').selectAll().where('request_hash', '=', requestHash));
+
+const insertCache = new BatchInsert(
+  'eval_cache',
+  ['request_hash', 'model', 'response_json', 'deployment', 'cost_nano', 'latency_ms', 'ttft_ms', 'created_at'],
+  (query) => query.onConflict((conflict) => conflict.column('request_hash').doNothing()),
+);
+
 export async function getCachedEvalResponse(store: Store, requestHash: string): Promise<CachedEvalResponse | undefined> {
-  const row = await store.db.selectFrom('eval_cache').selectAll().where('request_hash', '=', requestHash).executeTakeFirst();
+  const row = await cacheLookup.first(store.db, requestHash);
   if (!row) return undefined;
   return {
     requestHash: row.request_hash,
@@ -46,7 +55,7 @@ export async function putCachedEvalResponses(store: Store, entries: readonly Cac
         ttft_ms: entry.ttftMs,
         created_at: entry.createdAt,
       }));
-      await trx.insertInto('eval_cache').values(rows).onConflict((conflict) => conflict.column('request_hash').doNothing()).execute();
+      await insertCache.run(trx, rows);
     }
   });
 }

@@ -6,6 +6,7 @@ import type { Insertable, Selectable } from 'kysely';
 import type { ChatResponse } from '../core/chat-response.js';
 import type { Store } from './database.js';
 import type { EvalResultsTable } from './tables/evals.js';
+import { BatchInsert } from './batch-insert.js';
 
 export interface EvalResultRecord {
   runId: string;
@@ -43,18 +44,25 @@ const updatable = [
   'details_json', 'error_code', 'created_at',
 ] as const;
 
+const resultColumns = [
+  'run_id', 'suite', 'item_id', 'model', 'repeat', ...updatable,
+] as const satisfies ReadonlyArray<keyof EvalResultsTable>;
+type MissingResultColumn = Exclude<keyof EvalResultsTable, (typeof resultColumns)[number]>;
+const allResultColumnsListed: MissingResultColumn extends never ? true : never = true;
+void allResultColumnsListed;
+
+const insertResults = new BatchInsert('eval_results', resultColumns, (query) =>
+  query.onConflict((conflict) => conflict.columns(['run_id', 'suite', 'item_id', 'model', 'repeat']).doUpdateSet((eb) => {
+    const set: Record<string, unknown> = {};
+    for (const column of updatable) set[column] = eb.ref(`excluded.${column}`);
+    return set as Partial<Insertable<EvalResultsTable>>;
+  })));
+
 export async function insertEvalResults(store: Store, records: readonly EvalResultRecord[]): Promise<void> {
   if (records.length === 0) return;
   await store.db.transaction().execute(async (trx) => {
     for (let start = 0; start < records.length; start += ROWS_PER_STATEMENT) {
-      const rows = records.slice(start, start + ROWS_PER_STATEMENT).map(toRow);
-      await trx.insertInto('eval_results').values(rows)
-        .onConflict((conflict) => conflict.columns(['run_id', 'suite', 'item_id', 'model', 'repeat']).doUpdateSet((eb) => {
-          const set: Record<string, unknown> = {};
-          for (const column of updatable) set[column] = eb.ref(`excluded.${column}`);
-          return set as Partial<Insertable<EvalResultsTable>>;
-        }))
-        .execute();
+      await insertResults.run(trx, records.slice(start, start + ROWS_PER_STATEMENT).map(toRow));
     }
   });
 }
