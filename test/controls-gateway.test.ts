@@ -78,6 +78,43 @@ function chat(key: string | undefined, body: ChatRequest = request) {
 
 interface ErrorBody { error: { message: string; type: string; param: string | null; code: string } }
 
+describe('keys made while the gateway runs, and refusals at the door', () => {
+  test('a key created by another process works on its first request', async () => {
+    const store = await openStore(dbUrl);
+    try {
+      const late = (await new KeyService(store).create({ name: 'late' })).key;
+      // The gateway reloads its key index on a miss at most every 250 ms; it loaded at start.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const res = await chat(late);
+      assert.equal(res.status, 200, await res.clone().text());
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a request refused with 401 leaves an audit row', async () => {
+    const res = await chat('arb_never-issued-0000000000000000000');
+    assert.equal(res.status, 401);
+    const requestId = res.headers.get('x-request-id');
+    assert.ok(requestId);
+    const store = await openStore(dbUrl);
+    try {
+      // The audit writer batches every 200 ms.
+      let row;
+      for (let attempt = 0; attempt < 40 && !row; attempt++) {
+        row = await store.db.selectFrom('audit_log').selectAll().where('request_id', '=', requestId).executeTakeFirst();
+        if (!row) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.ok(row, 'no audit row for the refused request');
+      assert.equal(row.status, 401);
+      assert.equal(row.error_code, 'invalid_api_key');
+      assert.equal(row.key_id, null);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('keys at the gateway', () => {
   test('missing, unknown, revoked and expired keys get 401 in OpenAI format', async () => {
     const cases: Array<[string | undefined, RegExp]> = [

@@ -102,8 +102,23 @@ export class KeyService {
     }
   }
 
+  private lastLoadAt = Number.NEGATIVE_INFINITY;
+  private reloading: Promise<void> | undefined;
+
+  /**
+   * Reloads unless the index was loaded within `minAgeMs`: a key made by `arbiter keys
+   * create` in another process works on its first request instead of after the next
+   * periodic refresh, while a flood of bad keys costs at most one query per interval.
+   */
+  async refreshIfStale(minAgeMs = 250): Promise<void> {
+    if (this.now() - this.lastLoadAt < minAgeMs) return;
+    this.reloading ??= this.load().finally(() => { this.reloading = undefined; });
+    await this.reloading;
+  }
+
   /** Loads (or reloads) every key into the in-memory index. */
   async load(): Promise<void> {
+    this.lastLoadAt = this.now();
     const rows = await this.store.db.selectFrom('virtual_keys').selectAll().execute();
     this.byHash.clear();
     this.byId.clear();

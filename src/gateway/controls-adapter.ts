@@ -70,7 +70,8 @@ export async function createControls(options: ControlsOptions): Promise<Controls
   const log = options.logger ?? defaultLogger;
   const now = options.now ?? Date.now;
   const defaultMaxTokens = options.defaultMaxTokens ?? 4096;
-  const keys = new KeyService(options.store, { now, refreshMs: 30_000 });
+  // Revocations and rotations made by the CLI (or another gateway) take effect within 5 s.
+  const keys = new KeyService(options.store, { now, refreshMs: 5_000 });
   await keys.load();
   const metrics = createMetrics({ defaultMetrics: true });
   const audit = new AuditWriter(options.store, { onError: (error, rows) => log.error({ err: error, rows }, 'audit write failed') });
@@ -291,10 +292,41 @@ export async function createControls(options: ControlsOptions): Promise<Controls
     });
   }
 
+  const auth = authMiddleware({ keys, masterKey: options.env[options.config.server.masterKeyEnv] });
+  /** Requests refused at the door are in the audit trail too: who tried, when, with what answer. */
+  const auditedAuth: Middleware = async function auditedAuth(ctx, next) {
+    let admitted = false;
+    try {
+      await auth(ctx, () => {
+        admitted = true;
+        return next();
+      });
+    } catch (error) {
+      if (!admitted) recordRefusedAtDoor(ctx, toArbiterError(error, ctx.requestId));
+      throw error;
+    }
+  };
+
+  function recordRefusedAtDoor(ctx: GatewayContext, error: ArbiterError): void {
+    const latencyMs = now() - ctx.startedAt;
+    try {
+      metrics.recordRequest({ route: '', deployment: '', status: error.status, cacheHit: false, fallbacks: 0, retries: 0, blockedTools: [], latencySeconds: latencyMs / 1000 });
+    } catch (metricsError) {
+      log.error({ err: metricsError }, 'metrics update failed');
+    }
+    audit.record({
+      request_id: ctx.requestId, created_at: ctx.startedAt, key_id: null, key_name: null, route: null, deployment: null, model: null,
+      reason: `${ctx.method} ${ctx.path} refused before the handler`, attempts_json: null, retries: 0, fallbacks: 0,
+      status: error.status, error_code: error.code, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0,
+      cost_nano: null, latency_ms: latencyMs, ttft_ms: null, cache_hit: 0, streamed: 0, blocked_tools_json: null,
+      prompt_hash: null, prompt_body: null, response_body: null,
+    });
+  }
+
   let closing: Promise<void> | undefined;
   return {
     chatControls,
-    authMiddleware: authMiddleware({ keys, masterKey: options.env[options.config.server.masterKeyEnv] }),
+    authMiddleware: auditedAuth,
     keysConfigured: () => keys.hasKeys(),
     renderMetrics: () => metrics.render(),
     keys,

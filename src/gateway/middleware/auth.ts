@@ -4,7 +4,7 @@
  * loopback callers, so a fresh install is never an open proxy.
  */
 import { ArbiterError } from '../../core/errors.js';
-import { bearerToken, isMasterKey, type KeyService } from '../../controls/keys.js';
+import { KEY_PREFIX, bearerToken, isMasterKey, type KeyService, type VirtualKey } from '../../controls/keys.js';
 import type { GatewayContext, Middleware } from '../context.js';
 
 const loopback = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -14,7 +14,7 @@ export function isLoopback(address: string | undefined): boolean {
 }
 
 export interface AuthOptions {
-  keys: Pick<KeyService, 'authenticate' | 'hasKeys'>;
+  keys: Pick<KeyService, 'authenticate' | 'hasKeys'> & Partial<Pick<KeyService, 'refreshIfStale'>>;
   masterKey?: string;
   /** Paths served without credentials. */
   publicPaths?: readonly string[];
@@ -25,6 +25,17 @@ function authorizationHeader(ctx: GatewayContext): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A key unknown to this process may have been created (or revoked) since it last loaded: look once more. */
+async function authenticateFresh(keys: AuthOptions['keys'], authorization: string | undefined): Promise<VirtualKey> {
+  try {
+    return keys.authenticate(authorization);
+  } catch (error) {
+    if (!keys.refreshIfStale) throw error;
+    await keys.refreshIfStale();
+    return keys.authenticate(authorization);
+  }
+}
+
 export function authMiddleware(options: AuthOptions): Middleware {
   const publicPaths = new Set(options.publicPaths ?? ['/healthz']);
   return async function auth(ctx, next) {
@@ -32,12 +43,13 @@ export function authMiddleware(options: AuthOptions): Middleware {
     ctx.vars.isLocalRequest = local;
     if (publicPaths.has(ctx.path)) return next();
     const authorization = authorizationHeader(ctx);
-    if (isMasterKey(bearerToken(authorization), options.masterKey)) {
+    const token = bearerToken(authorization);
+    if (isMasterKey(token, options.masterKey)) {
       ctx.vars.keyName = 'master';
       return next();
     }
-    if (options.keys.hasKeys()) {
-      const key = options.keys.authenticate(authorization);
+    if (options.keys.hasKeys() || token?.startsWith(KEY_PREFIX)) {
+      const key = await authenticateFresh(options.keys, authorization);
       ctx.vars.keyId = key.id;
       ctx.vars.keyName = key.name;
       if (key.route) ctx.vars.keyRoute = key.route;
