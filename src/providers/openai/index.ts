@@ -36,19 +36,18 @@ function historyMessage(message: Message, quirks: PresetQuirks): Message {
 }
 
 export function toOpenAIRequest(request: ChatRequest, deployment: Deployment, quirks: PresetQuirks, stream: boolean): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...request, model: deployment.upstreamModel };
+  // Fields are left out by destructuring, not `delete`: a deleted key turns the object into a
+  // slow dictionary, and it is serialized on every call.
+  const { stream: _stream, stream_options: streamOptions, max_completion_tokens: maxCompletionTokens, ...rest } = request;
+  const body: Record<string, unknown> = { ...rest, model: deployment.upstreamModel };
   body.messages = request.messages.map((message) => historyMessage(message, quirks));
-  if (quirks.maxTokensField && request.max_completion_tokens != null && request.max_tokens == null) {
-    body.max_tokens = request.max_completion_tokens;
-    delete body.max_completion_tokens;
+  if (maxCompletionTokens != null) {
+    if (quirks.maxTokensField && request.max_tokens == null) body.max_tokens = maxCompletionTokens;
+    else body.max_completion_tokens = maxCompletionTokens;
   }
   if (stream) {
     body.stream = true;
-    if (quirks.noStreamUsage) delete body.stream_options;
-    else body.stream_options = { ...(request.stream_options ?? {}), include_usage: true };
-  } else {
-    delete body.stream;
-    delete body.stream_options;
+    if (!quirks.noStreamUsage) body.stream_options = { ...(streamOptions ?? {}), include_usage: true };
   }
   return body;
 }
