@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { parseConfig } from '../config/load.js';
+import { rememberWireText } from '../core/wire-text.js';
 import { ArbiterError } from '../core/errors.js';
 import type { ChatChunk, ChatResponse } from '../core/chat-response.js';
 import type { Deployment } from '../core/provider.js';
@@ -21,6 +22,15 @@ const response: ChatResponse = {
   usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 },
 };
 let upstreamAborted = false;
+
+/** A chunk whose upstream encoding (key order, spacing) differs from JSON.stringify's. */
+const WIRE_TEXT = '{"object":"chat.completion.chunk","id":"w","created":1,"model":"fake",  "choices":[{"index":0,"delta":{"content":"wire"},"finish_reason":null}]}';
+async function* wireChunks(): AsyncIterable<ChatChunk> {
+  const chunk = JSON.parse(WIRE_TEXT) as ChatChunk;
+  rememberWireText(chunk, WIRE_TEXT);
+  yield chunk;
+  yield { id: 'w', object: 'chat.completion.chunk', created: 1, model: 'fake', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] };
+}
 
 async function* chunks(failAfterFirst: boolean, hang: boolean): AsyncIterable<ChatChunk> {
   const base = { id: 'c', object: 'chat.completion.chunk' as const, created: 1, model: 'fake' };
@@ -38,7 +48,7 @@ const fakeRuntime = {
   simulated: false,
   listModels: () => [{ id: 'fake', ownedBy: 'openai', simulated: false, kind: 'model' as const }],
   resolve(request) {
-    if (request.model !== 'fake' && request.model !== 'cut' && request.model !== 'hang' && request.model !== 'busy') throw new ArbiterError('model_not_found', `The model '${request.model}' does not exist.`, { param: 'model' });
+    if (request.model !== 'fake' && request.model !== 'cut' && request.model !== 'hang' && request.model !== 'busy' && request.model !== 'wire') throw new ArbiterError('model_not_found', `The model '${request.model}' does not exist.`, { param: 'model' });
     return { requested: request.model, chain: [deployment], reason: 'test' };
   },
   async executeChat(_target, request) {
@@ -47,7 +57,7 @@ const fakeRuntime = {
   },
   async executeStream(_target, request, options) {
     options.signal?.addEventListener('abort', () => { upstreamAborted = true; });
-    return { chunks: chunks(request.model === 'cut', request.model === 'hang'), deployment, attempts: [], retries: 0, fallbacks: 0 };
+    return { chunks: request.model === 'wire' ? wireChunks() : chunks(request.model === 'cut', request.model === 'hang'), deployment, attempts: [], retries: 0, fallbacks: 0 };
   },
   async embed() { throw new ArbiterError('invalid_request', 'no embeddings'); },
   costOf: () => 1000,
@@ -139,6 +149,11 @@ describe('responses', () => {
     assert.match(withUsage, /"cost_usd":0\.000001/);
   });
 
+  test('a chunk passed through unchanged leaves byte for byte as the upstream encoded it', async () => {
+    const text = await (await post('/v1/chat/completions', JSON.stringify({ model: 'wire', stream: true, messages: [{ role: 'user', content: 'hi' }] }))).text();
+    assert.ok(text.includes(`data: ${WIRE_TEXT}\n\n`), text);
+    assert.ok(text.endsWith('data: [DONE]\n\n'));
+  });
   test('a stream that fails after its first byte ends with an in-band error event', async () => {
     const text = await (await post('/v1/chat/completions', JSON.stringify({ model: 'cut', stream: true, messages: [{ role: 'user', content: 'hi' }] }))).text();
     assert.match(text, /"content":"hel"/);

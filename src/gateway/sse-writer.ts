@@ -30,10 +30,11 @@ export class SseWriter {
     // No flushHeaders(): every caller writes right after, and the head goes out with it.
   }
 
-  async send(payload: unknown): Promise<void> {
+  /** `wireText`: the upstream's own encoding of an unchanged payload, forwarded as it came. */
+  async send(payload: unknown, wireText?: string): Promise<void> {
     this.start();
     this.coalesce();
-    if (!this.res.write(`data: ${JSON.stringify(payload)}\n\n`)) {
+    if (!this.res.write(`data: ${wireText ?? JSON.stringify(payload)}\n\n`)) {
       if (this.res.destroyed) return;
       await once(this.res, 'drain');
     }

@@ -14,6 +14,7 @@ import { sendJson } from '../send-json.js';
 import { SseWriter } from '../sse-writer.js';
 import { toArbiterError } from '../error-response.js';
 import { ChunkAssembler } from '../../core/chunk-assembler.js';
+import { wireTextOf } from '../../core/wire-text.js';
 import type { ChatAdmission, ChatControls, ChatOutcome } from '../chat-controls.js';
 
 export interface ChatRouteDeps {
@@ -112,8 +113,12 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
   delete ctx.responseHeaders['x-arbiter-cost-usd'];
   const writer = new SseWriter(ctx.res, ctx.responseHeaders);
   const assembler = new ChunkAssembler();
+  // Untouched by the controls, a chunk the adapter passed through unchanged leaves as the
+  // upstream encoded it; anything rebuilt on the way is serialized anew.
+  const enforced = admission.enforceStream(execution.chunks);
+  const untouched = enforced === execution.chunks;
   try {
-    for await (const rawChunk of admission.enforceStream(execution.chunks)) {
+    for await (const rawChunk of enforced) {
       if (outcome.firstTokenMs === undefined) outcome.firstTokenMs = Date.now() - ctx.startedAt;
       const isUsageChunk = rawChunk.choices.length === 0 && rawChunk.usage;
       if (rawChunk.usage) {
@@ -125,7 +130,7 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
         continue;
       }
       assembler.add(rawChunk);
-      await writer.send(rawChunk);
+      await writer.send(rawChunk, untouched ? wireTextOf(rawChunk) : undefined);
       if (ctx.signal.aborted) return;
     }
     outcome.response = assembler.toResponse(outcome.usage);

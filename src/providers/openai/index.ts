@@ -6,6 +6,7 @@
 import type { ChatRequest } from '../../core/chat-request.js';
 import type { ChatChunk, ChatResponse } from '../../core/chat-response.js';
 import { ArbiterError } from '../../core/errors.js';
+import { rememberWireText } from '../../core/wire-text.js';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../core/embeddings.js';
 import type { Deployment, ProviderAdapter, ProviderCallOptions, ProviderKind } from '../../core/provider.js';
 import { postJson, readJson, transportError } from '../http.js';
@@ -58,14 +59,19 @@ export function toOpenAIRequest(request: ChatRequest, deployment: Deployment, qu
  * OpenRouter, Groq and Ollama use.
  * https://docs.vllm.ai/en/stable/features/reasoning_outputs/
  */
-function normalizeReasoning<T extends { choices: unknown[] }>(value: T, field: string | undefined, key: 'message' | 'delta'): T {
+/** Copies a vendor's reasoning field onto `reasoning_content` in place; says whether it changed anything. */
+function normalizeReasoning(value: { choices: unknown[] }, field: string | undefined, key: 'message' | 'delta'): boolean {
+  let changed = false;
   for (const choice of value.choices as Array<Record<string, Record<string, unknown> | undefined>>) {
     const part = choice?.[key];
     if (!part || typeof part.reasoning_content === 'string') continue;
     const source = field && typeof part[field] === 'string' ? part[field] : part.reasoning;
-    if (typeof source === 'string') part.reasoning_content = source;
+    if (typeof source === 'string') {
+      part.reasoning_content = source;
+      changed = true;
+    }
   }
-  return value;
+  return changed;
 }
 
 export function fromOpenAIResponse(body: unknown, deployment: Deployment, quirks: PresetQuirks): ChatResponse {
@@ -73,7 +79,8 @@ export function fromOpenAIResponse(body: unknown, deployment: Deployment, quirks
   if (!response || typeof response !== 'object' || !Array.isArray(response.choices)) {
     throw new ArbiterError('upstream_error', `Deployment ${deployment.name} returned an unexpected response shape.`, { retryable: true });
   }
-  return normalizeReasoning(response, quirks.reasoningField, 'message');
+  normalizeReasoning(response, quirks.reasoningField, 'message');
+  return response;
 }
 
 export async function* mapOpenAIStream(events: AsyncIterable<{ data: string }>, deployment: Deployment, quirks: PresetQuirks): AsyncIterable<ChatChunk> {
@@ -94,7 +101,8 @@ export async function* mapOpenAIStream(events: AsyncIterable<{ data: string }>, 
     if (error) throw error;
     const typed = chunk as ChatChunk;
     if (!Array.isArray(typed.choices)) continue;
-    yield normalizeReasoning(typed, quirks.reasoningField, 'delta');
+    if (!normalizeReasoning(typed, quirks.reasoningField, 'delta')) rememberWireText(typed, event.data);
+    yield typed;
   }
   if (!done) throw new ArbiterError('upstream_error', `Deployment ${deployment.name} ended the stream without [DONE].`, { retryable: true });
 }

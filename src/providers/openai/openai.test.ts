@@ -7,6 +7,7 @@ import { assemble, collectChunks, fixtureEvents, fixtureJson, iterate } from '..
 import { presets } from '../openai-compatible/presets.js';
 import { parseOpenAIError } from './errors.js';
 import { fromOpenAIResponse, mapOpenAIStream, toOpenAIRequest } from './index.js';
+import { wireTextOf } from '../../core/wire-text.js';
 
 const deployment = (preset?: string): Deployment => ({
   name: preset ?? 'openai', model: 'm', provider: preset ? 'openai-compatible' : 'openai', ...(preset ? { preset } : {}),
@@ -15,6 +16,16 @@ const deployment = (preset?: string): Deployment => ({
 const quirks = (preset?: string) => (preset ? presets[preset]!.quirks : {});
 
 describe('openai responses and streams', () => {
+  test('a chunk mapped unchanged keeps its wire text; one whose reasoning field was copied does not', async () => {
+    const plain = '{"id":"1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":null}]}';
+    const vendor = '{"id":"1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"reasoning":"think"},"finish_reason":null}]}';
+    const chunks = await collectChunks(mapOpenAIStream(iterate([{ data: plain }, { data: vendor }, { data: '[DONE]' }]), deployment(), {}));
+    assert.equal(wireTextOf(chunks[0]!), plain);
+    // The canonical chunk gained reasoning_content: its old text would drop it.
+    assert.equal(chunks[1]!.choices[0]!.delta.reasoning_content, 'think');
+    assert.equal(wireTextOf(chunks[1]!), undefined);
+  });
+
   test('a chat.completion passes through with cached and reasoning token details', () => {
     const response = fromOpenAIResponse(fixtureJson('openai-text.json'), deployment(), {});
     assert.equal(response.usage?.prompt_tokens_details?.cached_tokens, 1024);
