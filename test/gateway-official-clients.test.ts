@@ -55,6 +55,28 @@ const answerSchema = {
   },
 };
 
+describe('embeddings through the gateway', () => {
+  test('an OpenAI embeddings request served by Gemini (batchEmbedContents) comes back in OpenAI shape with counted usage', async () => {
+    const result = await client.embeddings.create({ model: 'via-gemini', input: ['lighthouses', 'the sea'], dimensions: 64 });
+    assert.equal(result.object, 'list');
+    assert.equal(result.data.length, 2);
+    assert.deepEqual(result.data.map((entry) => entry.index), [0, 1]);
+    assert.equal(result.data[0]?.embedding.length, 64);
+    // Gemini reports no usage for embeddings; the gateway counts the input.
+    assert.ok(result.usage.prompt_tokens > 0);
+    assert.equal(result.usage.total_tokens, result.usage.prompt_tokens);
+    const same = await client.embeddings.create({ model: 'via-openai', input: 'lighthouses', dimensions: 64 });
+    assert.equal(same.data[0]?.embedding.length, 64);
+  });
+
+  test('token-id input to a Gemini deployment is a 400 naming input', async () => {
+    await assert.rejects(client.embeddings.create({ model: 'via-gemini', input: [[1, 2, 3]] }), (error: unknown) => {
+      const apiError = error as { status?: number; param?: string | null };
+      return apiError.status === 400 && apiError.param === 'input';
+    });
+  });
+});
+
 const parallelPrompt = [{ role: 'user' as const, content: 'What is the weather and the local time in Lisbon?' }];
 
 type Call = { name: string; args: unknown };

@@ -11,7 +11,8 @@ import type { Usage } from '../core/chat-response.js';
 import { ArbiterError } from '../core/errors.js';
 import type { Deployment } from '../core/provider.js';
 import type { NanoUsd } from '../core/money.js';
-import { computeCost, estimatePromptTokens, findModel, loadCatalog, pricesFor, usageFromStream } from '../catalog/index.js';
+import { computeCost, estimatePromptTokens, estimateTextTokens, findModel, loadCatalog, pricesFor, usageFromStream } from '../catalog/index.js';
+import type { EmbeddingRequest } from '../core/embeddings.js';
 import { ensureStreamUsage } from './ensure-stream-usage.js';
 import { adapterFor, resolveDeployment } from '../providers/registry.js';
 import { createUpstreamDispatcher } from '../providers/http.js';
@@ -47,6 +48,13 @@ async function planDeployments(options: RuntimeOptions): Promise<DeploymentPlan>
   if (options.simulator === false) return { configs: [] };
   const simulator = await startSimulator({ port: 0, latencyScale: options.simulator?.latencyScale ?? 0.05, seed: options.simulator?.seed ?? 1 });
   return { configs: simulatorDeployments(simulator.url), simulatorClose: () => simulator.close() };
+}
+
+function embeddingInputTokens(input: EmbeddingRequest['input'], deployment: Deployment): number {
+  if (typeof input === 'string') return estimateTextTokens(input, deployment.catalogModel ?? deployment.upstreamModel);
+  let tokens = 0;
+  for (const item of input) tokens += typeof item === 'string' ? estimateTextTokens(item, deployment.catalogModel ?? deployment.upstreamModel) : Array.isArray(item) ? item.length : 1;
+  return tokens;
 }
 
 /** Headers for the simulator's fault injection travel only to simulated deployments. */
@@ -120,8 +128,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       const adapter = deployment ? adapterFor(deployment.provider) : undefined;
       if (!deployment || !adapter?.embed) throw new ArbiterError('invalid_request', `The model '${request.model}' has no deployment that serves embeddings.`, { param: 'model' });
       const response = await adapter.embed(deployment, { ...request, model: deployment.upstreamModel }, attemptDeps.callOptions(deployment, callOptions.signal, callOptions.headers, callOptions.requestId));
-      const usage: Usage = { prompt_tokens: response.usage.prompt_tokens, completion_tokens: 0, total_tokens: response.usage.total_tokens };
-      return { response: { ...response, model: deployment.model }, deployment, costNano: costOf(deployment, usage) };
+      // Gemini reports no usage for embeddings: count the input so cost and budgets see it.
+      const promptTokens = response.usage.prompt_tokens > 0 ? response.usage.prompt_tokens : embeddingInputTokens(request.input, deployment);
+      const usage: Usage = { prompt_tokens: promptTokens, completion_tokens: 0, total_tokens: promptTokens };
+      return { response: { ...response, model: deployment.model, usage: { ...response.usage, prompt_tokens: promptTokens, total_tokens: promptTokens } }, deployment, costNano: costOf(deployment, usage) };
     },
     costOf,
     estimatePromptTokens: estimate,

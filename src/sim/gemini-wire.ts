@@ -5,6 +5,7 @@
  */
 import type { NeutralAnswer, NeutralRequest, NeutralTool } from './answer.js';
 import { isRecord } from './answer.js';
+import { embed } from './openai-wire.js';
 import { dataFrame, splitText, type ParseResult, type RenderContext, type WireFormat } from './wire.js';
 
 function partsText(content: unknown): { text: string; functionResponse: boolean; extra: string } {
@@ -140,3 +141,28 @@ export const geminiWire: WireFormat = {
   streamErrorFrame: dataFrame({ error: { code: 503, message: 'The model is overloaded. Please try again later. (simulated)', status: 'UNAVAILABLE' } }),
   overloadedStatus: 503,
 };
+
+/**
+ * models.embedContent ({ content }) and models.batchEmbedContents ({ requests: [{ model,
+ * content }] }): deterministic unit vectors per text, 3,072 dimensions for gemini-embedding
+ * models and 768 for the older text-embedding ones unless outputDimensionality says otherwise.
+ */
+export function geminiEmbeddings(body: unknown, model: string, batch: boolean): { status: number; body: string } {
+  const fail = (message: string) => ({ status: 400, body: geminiWire.error(400, message) });
+  if (!isRecord(body)) return fail('Invalid JSON payload received.');
+  const requests: unknown[] = batch ? (Array.isArray(body.requests) ? body.requests : []) : [body];
+  if (requests.length === 0) return fail('* BatchEmbedContentsRequest.requests: requests is required');
+  if (requests.length > 100) return fail('* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch');
+  const vectors: number[][] = [];
+  for (const [index, request] of requests.entries()) {
+    const content = isRecord(request) && isRecord(request.content) ? request.content : undefined;
+    const parts = content && Array.isArray(content.parts) ? content.parts : [];
+    const text = parts.map((part) => (isRecord(part) && typeof part.text === 'string' ? part.text : '')).join('');
+    if (text.length === 0) return fail(`* BatchEmbedContentsRequest.requests[${index}].content: contents must not be empty`);
+    const wanted = isRecord(request) ? request.outputDimensionality : undefined;
+    const dimensions = typeof wanted === 'number' && Number.isInteger(wanted) && wanted > 0 && wanted <= 3072 ? wanted : model.includes('gemini-embedding') ? 3072 : 768;
+    vectors.push(Array.from(embed(text, dimensions)));
+  }
+  const payload = batch ? { embeddings: vectors.map((values) => ({ values })) } : { embedding: { values: vectors[0] } };
+  return { status: 200, body: JSON.stringify(payload) };
+}

@@ -101,6 +101,15 @@ describe('wire formats through the official clients', () => {
     assert.deepEqual(streamedUse?.type === 'tool_use' ? streamedUse.input : undefined, { city: 'Lisbon' });
   });
 
+  test('gemini: embedContent through the official client, deterministic and sized as asked', async () => {
+    const first = await gemini.models.embedContent({ model: 'gemini-embedding-001', contents: ['lighthouses', 'the sea'] });
+    assert.equal(first.embeddings?.length, 2);
+    assert.equal(first.embeddings?.[0]?.values?.length, 3072);
+    const again = await gemini.models.embedContent({ model: 'gemini-embedding-001', contents: ['lighthouses'], config: { outputDimensionality: 256 } });
+    assert.equal(again.embeddings?.[0]?.values?.length, 256);
+    assert.notDeepEqual(first.embeddings?.[0]?.values, first.embeddings?.[1]?.values);
+  });
+
   test('gemini: stream and function calling', async () => {
     const whole = await gemini.models.generateContent({ model: 'sim-swift', contents: prompt });
     let text = '';

@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { computeAnswer, promptTokenCount, type NeutralAnswer } from './answer.js';
 import { anthropicWire, parseAnthropic } from './anthropic-wire.js';
 import { decideFault, NO_FAULTS, requestSeed, type SimFaults } from './faults.js';
-import { geminiWire, parseGemini } from './gemini-wire.js';
+import { geminiEmbeddings, geminiWire, parseGemini } from './gemini-wire.js';
 import { embeddings, modelList, openAiWire, parseOpenAi } from './openai-wire.js';
 import { hashParts, hexId, SeededRandom } from './random.js';
 import { findSimModel, type SimModelProfile } from './slate.js';
@@ -70,7 +70,7 @@ function formatFor(path: string): WireFormat {
   return openAiWire;
 }
 
-const GEMINI_PATH = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
+const GEMINI_PATH = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents)$/;
 
 interface Latency { ttftMs: number; perFrameMs: number }
 
@@ -208,6 +208,10 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
       let model = decodeURIComponent(gemini[1] ?? '');
       if (model.startsWith('models/')) model = model.slice('models/'.length);
       const action = gemini[2];
+      if (action === 'embedContent' || action === 'batchEmbedContents') {
+        const result = geminiEmbeddings(body, model, action === 'batchEmbedContents');
+        return send(res, result.status, result.body);
+      }
       const parsed = parseGemini(body, model, action === 'streamGenerateContent');
       if (action === 'countTokens') {
         if (!parsed.ok) return send(res, parsed.status, geminiWire.error(parsed.status, parsed.message));

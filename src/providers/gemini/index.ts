@@ -7,6 +7,7 @@ import { toGeminiRequest } from './request.js';
 import { parseGeminiError } from './errors.js';
 import { fromGeminiResponse } from './response.js';
 import { mapGeminiStream } from './stream.js';
+import { fromGeminiEmbedResponse, toGeminiEmbedRequest } from './embeddings.js';
 
 function modelUrl(baseUrl: string, model: string, method: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/v1beta/models/${encodeURIComponent(model)}:${method}`;
@@ -31,5 +32,14 @@ export const geminiAdapter: ProviderAdapter = {
       headers: { 'x-goog-api-key': deployment.apiKey ?? '' },
     });
     return guardTransport(mapGeminiStream(parseSse(response.body), deployment.upstreamModel), deployment, call);
+  },
+  async embed(deployment, request, call) {
+    const response = await postJson({
+      deployment, call, parseErrorMessage: parseGeminiError,
+      url: modelUrl(deployment.baseUrl, deployment.upstreamModel, 'batchEmbedContents'),
+      body: toGeminiEmbedRequest(request, deployment.upstreamModel),
+      headers: { 'x-goog-api-key': deployment.apiKey ?? '' },
+    });
+    return fromGeminiEmbedResponse(await readJson(response, deployment, call.signal), request, deployment.name);
   },
 };
