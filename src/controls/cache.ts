@@ -4,18 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { ChatRequest } from '../core/chat-request.js';
+import { canonicalJson } from '../core/canonical-json.js';
+
+export { canonicalJson };
 import { requestedMaxTokens } from '../core/chat-request.js';
 import type { ChatResponse } from '../core/chat-response.js';
-
-/** JSON with object keys sorted at every depth; undefined members dropped. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, member]) => member !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
-}
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
