@@ -29,7 +29,8 @@ export function registerLogsCommand(program: Command): void {
           return;
         }
         for (const row of rows) {
-          const cost = row.cost_nano === null ? 'unpriced' : formatUsd(Number(row.cost_nano));
+          // A refusal never reached a deployment: it cost nothing rather than an unknown amount.
+          const cost = row.cost_nano !== null ? formatUsd(Number(row.cost_nano)) : row.deployment === null ? '-' : 'unpriced';
           const blocked = row.blocked_tools_json ? ` blocked=${(JSON.parse(row.blocked_tools_json) as string[]).join(',')}` : '';
           process.stdout.write([
             new Date(Number(row.created_at)).toISOString(), row.request_id, row.key_name ?? '-', row.route ?? '-', row.deployment ?? '-',
