@@ -6,9 +6,9 @@
  */
 import type { RouteConfig } from '../config/routes.js';
 import type { Deployment } from '../core/provider.js';
-import { dynamicExclusions, staticExclusions, type EligibleCandidate, type ExcludedCandidate } from './filter-candidates.js';
+import { dynamicExclusions, staticExclusions, type ExcludedCandidate } from './filter-candidates.js';
 import type { HealthTracker } from './deployment-health.js';
-import type { CandidateRoute, QualityLookup, RequestFacts, RouteCandidate } from './route-candidate.js';
+import type { CandidateRoute, QualityFigures, QualityLookup, RequestFacts, RouteCandidate } from './route-candidate.js';
 
 export interface CompiledRoute {
   name: string;
@@ -102,11 +102,11 @@ export interface DecideInput {
   requestId: string;
 }
 
-function rank(entry: EligibleCandidate, routes: CandidateRoute[], facts: RequestFacts): Survivor {
-  const cost = expectedCostNano(routes[0]!, facts, entry.quality?.avgCostNano);
-  const passRate = entry.quality && entry.quality.total > 0 ? entry.quality.passRate : null;
+function rank(candidate: RouteCandidate, quality: QualityFigures | undefined, unexplored: boolean, routes: CandidateRoute[], facts: RequestFacts): Survivor {
+  const cost = expectedCostNano(routes[0]!, facts, quality?.avgCostNano);
+  const passRate = quality && quality.total > 0 ? quality.passRate : null;
   const costPerSuccessNano = cost === null ? null : passRate === null ? cost : passRate > 0 ? Math.round(cost / passRate) : null;
-  return { modelId: entry.candidate.modelId, deployment: routes[0]!.deployment.name, expectedCostNano: cost, passRate, costPerSuccessNano, unexplored: entry.unexplored };
+  return { modelId: candidate.modelId, deployment: routes[0]!.deployment.name, expectedCostNano: cost, passRate, costPerSuccessNano, unexplored };
 }
 
 const sortKey = (survivor: Survivor): number => survivor.costPerSuccessNano ?? Number.POSITIVE_INFINITY;
@@ -122,7 +122,7 @@ export function decide(input: DecideInput): Decision {
       continue;
     }
     const ordered = orderRoutes(routes, input.health);
-    ranked.push({ survivor: rank({ candidate, routes, quality: dynamic.quality, unexplored: dynamic.unexplored }, ordered, facts), routes: ordered });
+    ranked.push({ survivor: rank(candidate, dynamic.quality, dynamic.unexplored, ordered, facts), routes: ordered });
   }
   const explore = compiled.policy.explore > 0 && unitHash(input.requestId) < compiled.policy.explore;
   ranked.sort((a, b) => {

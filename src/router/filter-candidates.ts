@@ -68,8 +68,13 @@ const NO_REASONS: string[] = [];
 /**
  * Rules that depend on the request and on measured evidence. Runs for every candidate of
  * every request, so the reason texts (only `--explain` and audits read them) are written
- * only when `withReasons` asks.
+ * only when `withReasons` asks; without them the returned verdict is only valid until the
+ * next call.
  */
+// Without reasons the verdict is read at once by the caller (decide), so one scratch object
+// serves every candidate of every request instead of a hundred allocations a decision.
+const scratch: DynamicVerdict = { excluded: false, reasons: NO_REASONS, unexplored: false };
+
 export function dynamicExclusions(policy: RouteConfig, candidate: RouteCandidate, facts: RequestFacts, quality: QualityLookup | undefined, withReasons = true): DynamicVerdict {
   const reasons = withReasons ? [] : NO_REASONS;
   let excluded = false;
@@ -108,5 +113,9 @@ export function dynamicExclusions(policy: RouteConfig, candidate: RouteCandidate
     excluded = true;
     if (withReasons) reasons.push(`p95 latency ${Math.round(measured.p95LatencyMs)} ms > ceiling ${policy.maxLatencyP95Ms} ms`);
   }
-  return { excluded, reasons, quality: measured, unexplored };
+  if (withReasons) return { excluded, reasons, quality: measured, unexplored };
+  scratch.excluded = excluded;
+  scratch.quality = measured;
+  scratch.unexplored = unexplored;
+  return scratch;
 }
