@@ -163,7 +163,9 @@ function reasonFor(route: string, best: Survivor | undefined, explore: boolean):
 }
 
 export function explainDecision(decision: Decision): string {
-  const lines = [`Route ${decision.route}: ${decision.reason}`, '', 'Survivors (in chain order):'];
+  // The reason names its route for response headers; the heading already does.
+  const reason = decision.reason.startsWith(`route ${decision.route}: `) ? decision.reason.slice(`route ${decision.route}: `.length) : decision.reason;
+  const lines = [`Route ${decision.route}: ${reason}`, '', 'Survivors (in chain order):'];
   if (decision.survivors.length === 0) lines.push('  (none)');
   for (const survivor of decision.survivors) {
     lines.push(`  ${survivor.modelId.padEnd(28)} via ${survivor.deployment.padEnd(32)} expected ${formatNanoUsd(survivor.expectedCostNano).padEnd(10)} pass ${survivor.passRate === null ? 'n/a ' : survivor.passRate.toFixed(2)}  cost/success ${formatNanoUsd(survivor.costPerSuccessNano)}${survivor.unexplored ? '  [unexplored]' : ''}`);
