@@ -55,6 +55,16 @@ const answerSchema = {
   },
 };
 
+describe('reasoning effort through every upstream format', () => {
+  test('reasoning_effort is accepted by each format behind the gateway (thinking on Anthropic and Gemini)', async () => {
+    for (const model of ['via-openai', 'via-anthropic', 'via-gemini']) {
+      const answer = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Think, then say hi.' }], max_tokens: 50, reasoning_effort: 'low' });
+      assert.equal(answer.object, 'chat.completion', model);
+      assert.ok((answer.choices[0]?.message.content ?? '').length > 0, model);
+    }
+  });
+});
+
 describe('embeddings through the gateway', () => {
   test('an OpenAI embeddings request served by Gemini (batchEmbedContents) comes back in OpenAI shape with counted usage', async () => {
     const result = await client.embeddings.create({ model: 'via-gemini', input: ['lighthouses', 'the sea'], dimensions: 64 });

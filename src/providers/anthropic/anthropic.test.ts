@@ -160,3 +160,28 @@ describe('anthropic request', () => {
     assert.throws(() => toAnthropicRequest(request({ n: 3 }), 'claude', false), (error: unknown) => error instanceof ArbiterError && error.param === 'n' && error.status === 400);
   });
 });
+
+describe('anthropic extended thinking from reasoning_effort', () => {
+  const base = { model: 'claude', messages: [{ role: 'user', content: 'Prove it.' }], max_tokens: 1000 };
+
+  test('an effort becomes a thinking budget on top of the answer cap, and drops what thinking refuses', () => {
+    const body = toAnthropicRequest(parseChatRequest({ ...base, reasoning_effort: 'medium', temperature: 0.2, top_p: 0.9 }), 'claude', false);
+    assert.deepEqual(body.thinking, { type: 'enabled', budget_tokens: 8192 });
+    // Anthropic's max_tokens counts thinking: the caller's 1,000 stay for the answer.
+    assert.equal(body.max_tokens, 9192);
+    assert.ok((body.thinking as { budget_tokens: number }).budget_tokens >= 1024);
+    assert.equal(body.temperature, undefined);
+    assert.equal(body.top_p, undefined);
+  });
+
+  test('minimal, no effort, a forced tool or a JSON answer send no thinking', () => {
+    assert.equal(toAnthropicRequest(parseChatRequest({ ...base, reasoning_effort: 'minimal' }), 'claude', false).thinking, undefined);
+    assert.equal(toAnthropicRequest(parseChatRequest(base), 'claude', false).thinking, undefined);
+    const tool = { type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } };
+    const forced = toAnthropicRequest(parseChatRequest({ ...base, reasoning_effort: 'high', tools: [tool], tool_choice: 'required' }), 'claude', false);
+    assert.equal(forced.thinking, undefined);
+    assert.equal(forced.max_tokens, 1000);
+    const json = toAnthropicRequest(parseChatRequest({ ...base, reasoning_effort: 'high', response_format: { type: 'json_object' } }), 'claude', false);
+    assert.equal(json.thinking, undefined);
+  });
+});

@@ -131,5 +131,27 @@ export function toAnthropicRequest(request: ChatRequest, upstreamModel: string, 
   if (tools.length > 0) body.tools = tools;
   const choice = toolChoice(request);
   if (choice && tools.length > 0) body.tool_choice = choice;
+  applyThinking(body, request);
   return body;
+}
+
+/**
+ * OpenAI's reasoning_effort as Claude's extended thinking. The budget must be at least 1,024
+ * and below max_tokens, which on Anthropic counts thinking too, so the caller's cap is kept for
+ * the answer and the budget added on top. Thinking refuses temperature/top_p and a forced tool
+ * (Anthropic answers 400), so those go, and a forced tool wins over thinking.
+ * https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking
+ */
+const THINKING_BUDGETS = { low: 2_048, medium: 8_192, high: 24_576 } as const;
+
+function applyThinking(body: Record<string, unknown>, request: ChatRequest): void {
+  const effort = request.reasoning_effort;
+  if (effort == null || effort === 'minimal') return;
+  const forced = body.tool_choice as { type?: string } | undefined;
+  if (forced && (forced.type === 'tool' || forced.type === 'any')) return;
+  const budget = THINKING_BUDGETS[effort];
+  body.thinking = { type: 'enabled', budget_tokens: budget };
+  body.max_tokens = (body.max_tokens as number) + budget;
+  delete body.temperature;
+  delete body.top_p;
 }

@@ -91,6 +91,8 @@ function parts(message: ChatMessage, names: Map<string, string>): { role: Conten
   }
 }
 
+const GEMINI_THINKING_BUDGETS = { minimal: 0, low: 1_024, medium: 8_192, high: 24_576 } as const;
+
 export function toGeminiRequest(request: ChatRequest): Record<string, unknown> {
   const names = toolNames(request.messages);
   const contents: Content[] = [];
@@ -117,6 +119,9 @@ export function toGeminiRequest(request: ChatRequest): Record<string, unknown> {
   if (request.n != null) generationConfig.candidateCount = request.n;
   if (request.presence_penalty != null) generationConfig.presencePenalty = request.presence_penalty;
   if (request.frequency_penalty != null) generationConfig.frequencyPenalty = request.frequency_penalty;
+  // reasoning_effort as a thinking budget (tokens); 'minimal' turns thinking off where the
+  // model allows it (Flash). https://ai.google.dev/gemini-api/docs/thinking
+  if (request.reasoning_effort != null) generationConfig.thinkingConfig = { thinkingBudget: GEMINI_THINKING_BUDGETS[request.reasoning_effort] };
   if (request.logprobs) {
     generationConfig.responseLogprobs = true;
     if (request.top_logprobs != null) generationConfig.logprobs = request.top_logprobs;
