@@ -96,3 +96,25 @@ test('controls adapter: the reservation covers the dearest deployment in the cha
     await cleanup();
   }
 });
+
+test('controls adapter: thinking bought with reasoning_effort is part of the worst case a token budget reserves', async () => {
+  const { store, cleanup } = await openTestStore('sqlite');
+  const controls = await createControls({
+    store, config: parseConfig({}), env: {},
+    runtime: { estimatePromptTokens: () => 1000, costOf: () => 0 },
+  });
+  try {
+    const { parseTokenBudget } = await import('../controls/specs.js');
+    const { record } = await controls.keys.create({ name: 'thinker', budgets: [parseTokenBudget('10k/day')] });
+    const target: ResolvedTarget = { requested: 'm', chain: [deployment], reason: 'direct' };
+    const plain: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }], max_tokens: 1000 };
+    // 1,000 prompt + 1,000 answer fits in 10k; adding a high-effort thinking budget does not.
+    const admitted = await controls.chatControls.admit(context(record.id), plain, target);
+    admitted.finish({ status: 200, attempts: [], retries: 0, fallbacks: 0, streamed: false, costNano: 0 });
+    await assert.rejects(controls.chatControls.admit(context(record.id), { ...plain, reasoning_effort: 'high' }, target), (error: unknown) =>
+      error instanceof ArbiterError && error.code === 'budget_exceeded' && /thinker/.test(error.message));
+  } finally {
+    await controls.close();
+    await cleanup();
+  }
+});

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { ChatRequest } from '../core/chat-request.js';
 import { requestedMaxTokens } from '../core/chat-request.js';
+import { reasoningBudgetTokens } from '../core/reasoning-budget.js';
 import type { ChatResponse } from '../core/chat-response.js';
 import { ArbiterError } from '../core/errors.js';
 import { nanoToUsd } from '../core/money.js';
@@ -142,7 +143,8 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       const owners = budgetOwners(key, target);
       const needsEstimate = (key !== undefined && key.tpm !== null) || owners.length > 0;
       const promptTokens = needsEstimate ? options.runtime.estimatePromptTokens(request, deployment) : 0;
-      const maxTokens = requestedMaxTokens(request) ?? defaultMaxTokens;
+      // Thinking bought with reasoning_effort bills beyond the caller's cap on some providers.
+      const maxTokens = (requestedMaxTokens(request) ?? defaultMaxTokens) + reasoningBudgetTokens(request);
 
       if (key) {
         await checkRate(key, 'rpm', key.rpm, 1);

@@ -2,6 +2,7 @@
  * Canonical request → Anthropic Messages API body.
  * https://docs.anthropic.com/en/api/messages
  */
+import { REASONING_BUDGET_TOKENS } from '../../core/reasoning-budget.js';
 import type { ChatMessage, ChatRequest, UserContentPart } from '../../core/chat-request.js';
 import { contentText, requestedMaxTokens } from '../../core/chat-request.js';
 import { ArbiterError } from '../../core/errors.js';
@@ -142,14 +143,12 @@ export function toAnthropicRequest(request: ChatRequest, upstreamModel: string, 
  * (Anthropic answers 400), so those go, and a forced tool wins over thinking.
  * https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking
  */
-const THINKING_BUDGETS = { low: 2_048, medium: 8_192, high: 24_576 } as const;
-
 function applyThinking(body: Record<string, unknown>, request: ChatRequest): void {
   const effort = request.reasoning_effort;
   if (effort == null || effort === 'minimal') return;
   const forced = body.tool_choice as { type?: string } | undefined;
   if (forced && (forced.type === 'tool' || forced.type === 'any')) return;
-  const budget = THINKING_BUDGETS[effort];
+  const budget = REASONING_BUDGET_TOKENS[effort];
   body.thinking = { type: 'enabled', budget_tokens: budget };
   body.max_tokens = (body.max_tokens as number) + budget;
   delete body.temperature;

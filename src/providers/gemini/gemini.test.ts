@@ -189,7 +189,7 @@ describe('gemini thinking from reasoning_effort', () => {
   test('each effort is a thinking budget; minimal turns thinking off; none leaves the model default', () => {
     const budget = (effort?: string) => ((toGeminiRequest(parseChatRequest({ model: 'g', messages: [{ role: 'user', content: 'hi' }], ...(effort ? { reasoning_effort: effort } : {}) })).generationConfig ?? {}) as { thinkingConfig?: { thinkingBudget: number } }).thinkingConfig?.thinkingBudget;
     assert.equal(budget('minimal'), 0);
-    assert.equal(budget('low'), 1024);
+    assert.equal(budget('low'), 2048);
     assert.equal(budget('high'), 24576);
     assert.equal(budget(), undefined);
   });

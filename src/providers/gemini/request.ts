@@ -2,6 +2,7 @@
  * Canonical request → Gemini generateContent body.
  * https://ai.google.dev/api/generate-content
  */
+import { REASONING_BUDGET_TOKENS } from '../../core/reasoning-budget.js';
 import type { ChatMessage, ChatRequest } from '../../core/chat-request.js';
 import { contentText, requestedMaxTokens } from '../../core/chat-request.js';
 import { ArbiterError } from '../../core/errors.js';
@@ -91,8 +92,6 @@ function parts(message: ChatMessage, names: Map<string, string>): { role: Conten
   }
 }
 
-const GEMINI_THINKING_BUDGETS = { minimal: 0, low: 1_024, medium: 8_192, high: 24_576 } as const;
-
 export function toGeminiRequest(request: ChatRequest): Record<string, unknown> {
   const names = toolNames(request.messages);
   const contents: Content[] = [];
@@ -121,7 +120,7 @@ export function toGeminiRequest(request: ChatRequest): Record<string, unknown> {
   if (request.frequency_penalty != null) generationConfig.frequencyPenalty = request.frequency_penalty;
   // reasoning_effort as a thinking budget (tokens); 'minimal' turns thinking off where the
   // model allows it (Flash). https://ai.google.dev/gemini-api/docs/thinking
-  if (request.reasoning_effort != null) generationConfig.thinkingConfig = { thinkingBudget: GEMINI_THINKING_BUDGETS[request.reasoning_effort] };
+  if (request.reasoning_effort != null) generationConfig.thinkingConfig = { thinkingBudget: REASONING_BUDGET_TOKENS[request.reasoning_effort] };
   if (request.logprobs) {
     generationConfig.responseLogprobs = true;
     if (request.top_logprobs != null) generationConfig.logprobs = request.top_logprobs;
