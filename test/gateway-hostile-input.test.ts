@@ -112,6 +112,27 @@ describe('hostile input gets OpenAI errors naming the field', () => {
   });
 });
 
+describe('hostile input to /v1/embeddings', () => {
+  async function embed(body: string | object): Promise<{ status: number; json: unknown }> {
+    const response = await fetch(`${arbiter.url}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    return { status: response.status, json: JSON.parse(await response.text()) as unknown };
+  }
+
+  test('missing, empty or mistyped input is a 400 that says what input may be', async () => {
+    for (const body of [{ model: 'via-openai' }, { model: 'via-openai', input: [] }, { model: 'via-openai', input: 5 }, { model: 'via-openai', input: [{ text: 'x' }] }]) {
+      const error = assertError(await embed(body), 400, 'input');
+      assert.match(error.message, /must be a string, a non-empty array of strings, or token ids/);
+    }
+  });
+
+  test('bad dimensions, an unknown model, a non-object and bad JSON get their own errors', async () => {
+    assertError(await embed({ model: 'via-openai', input: 'x', dimensions: -1 }), 400, 'dimensions');
+    assertError(await embed({ model: 'nope', input: 'x' }), 404, 'model');
+    assertError(await embed([1, 2]), 400, null);
+    assertError(await embed('{"model":'), 400, null);
+  });
+});
+
 describe('tolerated input', () => {
   test('unknown top-level fields and a __proto__ key pass without polluting anything', async () => {
     const result = await post('{"model":"via-openai","messages":[{"role":"user","content":"hi"}],"frobnicate":{"deep":true},"__proto__":{"polluted":1}}');

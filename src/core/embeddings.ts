@@ -10,7 +10,7 @@ export const embeddingRequestSchema = z.looseObject({
     z.array(z.string()).min(1),
     z.array(z.number().int()).min(1),
     z.array(z.array(z.number().int()).min(1)).min(1),
-  ]),
+  ], { error: 'must be a string, a non-empty array of strings, or token ids (an array of integers or of integer arrays)' }),
   encoding_format: z.enum(['float', 'base64']).optional(),
   dimensions: z.number().int().positive().optional(),
   user: z.string().optional(),

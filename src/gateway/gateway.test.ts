@@ -115,6 +115,11 @@ describe('bad input gets a clear OpenAI error, never a crash', () => {
     await expectError(await post('/v1/chat/completions', '{"model":'), 400);
   });
   test('an unknown model is 404', async () => { await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })), 404, 'model'); });
+  test('HEAD is answered like GET, without a body', async () => {
+    const res = await fetch(`${server.url}/healthz`, { method: 'HEAD' });
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), '');
+  });
   test('an unknown endpoint is 404 and a wrong method 405', async () => {
     await expectError(await fetch(`${server.url}/v1/nothing`), 404);
     await expectError(await fetch(`${server.url}/v1/chat/completions`), 405);

@@ -63,7 +63,8 @@ export function createGatewayListener(options: GatewayAppOptions): RequestListen
       if (!res.writableFinished) abort.abort(new ArbiterError('client_closed', 'The client closed the connection.'));
       options.onResponse?.(ctx, res.statusCode);
     });
-    let chain = chains.get(`${method} ${path}`);
+    // HEAD is GET without a body (probes and load balancers send it); node drops the body.
+    let chain = chains.get(`${method === 'HEAD' ? 'GET' : method} ${path}`);
     if (!chain && allowedPaths.has(path)) {
       chain = compose([requestIdHeader()], async () => {
         throw new ArbiterError('invalid_request', `Method ${method} is not allowed on ${path}.`, { status: 405 });
