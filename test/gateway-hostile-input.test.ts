@@ -119,10 +119,12 @@ describe('hostile input to /v1/embeddings', () => {
   }
 
   test('missing, empty or mistyped input is a 400 that says what input may be', async () => {
-    for (const body of [{ model: 'via-openai' }, { model: 'via-openai', input: [] }, { model: 'via-openai', input: 5 }, { model: 'via-openai', input: [{ text: 'x' }] }]) {
+    for (const body of [{ model: 'via-openai' }, { model: 'via-openai', input: [] }, { model: 'via-openai', input: 5 }]) {
       const error = assertError(await embed(body), 400, 'input');
       assert.match(error.message, /must be a string, a non-empty array of strings, or token ids/);
     }
+    // An array of the wrong things is named down to the first bad item.
+    assert.match(assertError(await embed({ model: 'via-openai', input: [{ text: 'x' }] }), 400, 'input[0]').message, /expected string/);
   });
 
   test('bad dimensions, an unknown model, a non-object and bad JSON get their own errors', async () => {

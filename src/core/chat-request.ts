@@ -142,8 +142,40 @@ export function formatParamPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** Turns a zod failure into a 400 that names the first offending field. */
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A union that rejects everything says only "Invalid input". The option whose check got
+ * deepest before failing is the one the caller meant (an array of parts missing an image
+ * URL), so its issue is reported, with the union's path in front; when every option failed
+ * at the top, the message lists the types the field takes.
+ */
+function explainIssue(issue: Issue): { path: PropertyKey[]; message: string } {
+  if (issue.code !== 'invalid_union' || !Array.isArray(issue.errors) || issue.errors.length === 0) {
+    return { path: [...issue.path], message: issue.message };
+  }
+  let best: Issue | undefined;
+  const expected = new Set<string>();
+  for (const option of issue.errors) {
+    const first = option[0];
+    if (!first) continue;
+    if (first.path.length === 0 && first.code === 'invalid_type') expected.add(String(first.expected));
+    if (first.path.length === 0 && first.code === 'invalid_value') expected.add(first.values.map((value) => JSON.stringify(value)).join(', '));
+    if (first.path.length > 0 && (!best || first.path.length > best.path.length)) best = first;
+  }
+  if (best) {
+    const inner = explainIssue(best);
+    return { path: [...issue.path, ...inner.path], message: inner.message };
+  }
+  // A union given its own message (embeddings' input) says it better than a list of types.
+  const custom = issue.message !== 'Invalid input';
+  const message = !custom && expected.size > 0 ? `expected ${[...expected].join(' or ')}` : issue.message;
+  return { path: [...issue.path], message };
+}
+
 export function zodToArbiterError(error: z.ZodError, prefix = ''): ArbiterError {
-  const issue = error.issues[0];
+  const explained = error.issues[0] ? explainIssue(error.issues[0]) : undefined;
+  const issue = explained ? { path: explained.path, message: explained.message } : undefined;
   const path = issue ? formatParamPath(issue.path) : '';
   const param = prefix && path ? `${prefix}.${path}` : prefix || path;
   const detail = issue ? issue.message : 'invalid value';
