@@ -247,3 +247,37 @@ describe('upstream deadlines', () => {
     await assert.rejects(collect(stream), (error: unknown) => error instanceof ArbiterError && error.code === 'client_closed');
   });
 });
+
+describe('SSE body handling', () => {
+  test('a read failure goes through mapReadError; a consumer that stops early releases the body', async () => {
+    let returned = false;
+    const failing: AsyncIterable<string> = {
+      [Symbol.asyncIterator]() {
+        let sent = false;
+        return {
+          next: async () => {
+            if (!sent) { sent = true; return { done: false, value: 'data: one\n\n' }; }
+            throw new Error('socket reset');
+          },
+          return: async () => { returned = true; return { done: true, value: undefined }; },
+        };
+      },
+    };
+    const events = parseSse(failing, { mapReadError: (error) => new ArbiterError('upstream_unavailable', `mapped: ${(error as Error).message}`) });
+    const seen: string[] = [];
+    await assert.rejects((async () => { for await (const event of events) seen.push(event.data); })(), (error: unknown) => error instanceof ArbiterError && /mapped: socket reset/.test(error.message));
+    assert.deepEqual(seen, ['one']);
+
+    const endless: AsyncIterable<string> = {
+      [Symbol.asyncIterator]() {
+        return { next: async () => ({ done: false, value: 'data: tick\n\n' }), return: async () => { returned = true; return { done: true, value: undefined }; } };
+      },
+    };
+    returned = false;
+    for await (const event of parseSse(endless)) {
+      assert.equal(event.data, 'tick');
+      break;
+    }
+    assert.equal(returned, true);
+  });
+});

@@ -18,6 +18,11 @@ export interface SseEvent {
 export interface SseOptions {
   /** A hostile upstream could send one endless line; past this size the stream fails. */
   maxLineBytes?: number;
+  /**
+   * Turns a failure reading the body (socket reset, timeout, abort) into the caller's error.
+   * Done here, where the body is read, so no extra generator layer wraps every event.
+   */
+  mapReadError?: (error: unknown) => unknown;
 }
 
 const DEFAULT_MAX_LINE = 8 * 1024 * 1024;
@@ -62,37 +67,53 @@ export async function* parseSse(body: AsyncIterable<Uint8Array | string>, option
   let skipLeadingLf = false;
   let endedWithNewline = true;
 
-  for await (const chunk of body) {
-    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    if (text.length === 0) continue;
-    if (skipLeadingLf && text.startsWith('\n')) text = text.slice(1);
-    skipLeadingLf = false;
-    buffer += text;
-    let start = 0;
+  const iterator = body[Symbol.asyncIterator]();
+  // As `for await` would: a consumer that stops early (or an error here) releases the body.
+  let drained = false;
+  try {
     for (;;) {
-      const lf = buffer.indexOf('\n', start);
-      const cr = buffer.indexOf('\r', start);
-      const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
-      if (end === -1) break;
-      const line = buffer.slice(start, end);
-      if (buffer[end] === '\r') {
-        if (end + 1 === buffer.length) skipLeadingLf = true;
-        start = buffer[end + 1] === '\n' ? end + 2 : end + 1;
-      } else {
-        start = end + 1;
+      let next: IteratorResult<Uint8Array | string>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        throw options.mapReadError ? options.mapReadError(error) : error;
       }
-      if (line === '') {
-        const event = builder.dispatch();
-        if (event) yield event;
-      } else {
-        builder.field(line);
+      if (next.done) break;
+      const chunk = next.value;
+      let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      if (text.length === 0) continue;
+      if (skipLeadingLf && text.startsWith('\n')) text = text.slice(1);
+      skipLeadingLf = false;
+      buffer += text;
+      let start = 0;
+      for (;;) {
+        const lf = buffer.indexOf('\n', start);
+        const cr = buffer.indexOf('\r', start);
+        const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+        if (end === -1) break;
+        const line = buffer.slice(start, end);
+        if (buffer[end] === '\r') {
+          if (end + 1 === buffer.length) skipLeadingLf = true;
+          start = buffer[end + 1] === '\n' ? end + 2 : end + 1;
+        } else {
+          start = end + 1;
+        }
+        if (line === '') {
+          const event = builder.dispatch();
+          if (event) yield event;
+        } else {
+          builder.field(line);
+        }
+      }
+      buffer = buffer.slice(start);
+      endedWithNewline = buffer.length === 0;
+      if (buffer.length > maxLine) {
+        throw new ArbiterError('upstream_error', `The upstream sent a stream line longer than ${maxLine} bytes.`, { retryable: true });
       }
     }
-    buffer = buffer.slice(start);
-    endedWithNewline = buffer.length === 0;
-    if (buffer.length > maxLine) {
-      throw new ArbiterError('upstream_error', `The upstream sent a stream line longer than ${maxLine} bytes.`, { retryable: true });
-    }
+    drained = true;
+  } finally {
+    if (!drained) await iterator.return?.();
   }
   buffer += decoder.decode();
   // A last event whose lines all ended but whose blank line never came is complete enough to

@@ -123,20 +123,11 @@ export function createOpenAIAdapter(kind: ProviderKind, quirksFor: (deployment: 
     async chatStream(deployment, request, call) {
       const quirks = quirksFor(deployment);
       const response = await postJson({ deployment, url: `${base(deployment)}/chat/completions`, body: toOpenAIRequest(request, deployment, quirks, true), headers: authHeaders(deployment), call, parseErrorMessage: parseOpenAIError });
-      return guardTransport(mapOpenAIStream(parseSse(response.body), deployment, quirks), deployment, call);
+      return mapOpenAIStream(parseSse(response.body, { mapReadError: (error) => transportError(error, deployment, call.signal) }), deployment, quirks);
     },
     async embed(deployment: Deployment, request: EmbeddingRequest, call: ProviderCallOptions): Promise<EmbeddingResponse> {
       const response = await postJson({ deployment, url: `${base(deployment)}/embeddings`, body: { ...request, model: deployment.upstreamModel }, headers: authHeaders(deployment), call, parseErrorMessage: parseOpenAIError });
       return await readJson(response, deployment, call.signal) as EmbeddingResponse;
     },
   };
-}
-
-/** Socket errors and timeouts mid-stream become ArbiterErrors like those before the first byte. */
-export async function* guardTransport<T>(stream: AsyncIterable<T>, deployment: Deployment, call: ProviderCallOptions): AsyncIterable<T> {
-  try {
-    yield* stream;
-  } catch (error) {
-    throw transportError(error, deployment, call.signal);
-  }
 }
