@@ -111,10 +111,24 @@ function rank(candidate: RouteCandidate, quality: QualityFigures | undefined, un
 
 const sortKey = (survivor: Survivor): number => survivor.costPerSuccessNano ?? Number.POSITIVE_INFINITY;
 
+interface Ranked { survivor: Survivor; routes: CandidateRoute[] }
+
+/** Unexplored candidates go first when this request explores, last otherwise; then cost per success, then id. */
+function compareRanked(a: Ranked, b: Ranked, explore: boolean): number {
+  if (a.survivor.unexplored !== b.survivor.unexplored) return (a.survivor.unexplored === explore) ? -1 : 1;
+  // Ties break by id, by code unit: localeCompare would cost more than the rest of the sort.
+  return sortKey(a.survivor) - sortKey(b.survivor) || compareIds(a.survivor.modelId, b.survivor.modelId);
+}
+
 export function decide(input: DecideInput): Decision {
   const { compiled, facts } = input;
+  const explore = compiled.policy.explore > 0 && unitHash(input.requestId) < compiled.policy.explore;
+  const chainLength = 1 + compiled.policy.maxFallbacks;
   const rejected: RouteCandidate[] = [];
-  const ranked: Array<{ survivor: Survivor; routes: CandidateRoute[] }> = [];
+  const ranked: Ranked[] = [];
+  // The chain needs only the best `chainLength` candidates (each brings at least one route):
+  // they are kept in order as candidates arrive, and the full ranking is sorted only if read.
+  const best: Ranked[] = [];
   for (const { candidate, routes } of compiled.eligible) {
     const dynamic = dynamicExclusions(compiled.policy, candidate, facts, input.quality, false);
     if (dynamic.excluded) {
@@ -122,26 +136,28 @@ export function decide(input: DecideInput): Decision {
       continue;
     }
     const ordered = orderRoutes(routes, input.health);
-    ranked.push({ survivor: rank(candidate, dynamic.quality, dynamic.unexplored, ordered, facts), routes: ordered });
+    const entry: Ranked = { survivor: rank(candidate, dynamic.quality, dynamic.unexplored, ordered, facts), routes: ordered };
+    ranked.push(entry);
+    if (best.length < chainLength || compareRanked(entry, best[best.length - 1]!, explore) < 0) {
+      let at = best.length;
+      while (at > 0 && compareRanked(entry, best[at - 1]!, explore) < 0) at--;
+      best.splice(at, 0, entry);
+      if (best.length > chainLength) best.pop();
+    }
   }
-  const explore = compiled.policy.explore > 0 && unitHash(input.requestId) < compiled.policy.explore;
-  ranked.sort((a, b) => {
-    if (a.survivor.unexplored !== b.survivor.unexplored) return (a.survivor.unexplored === explore) ? -1 : 1;
-    // Ties break by id, by code unit: localeCompare would cost more than the rest of the sort.
-    return sortKey(a.survivor) - sortKey(b.survivor) || compareIds(a.survivor.modelId, b.survivor.modelId);
-  });
-  const chainLength = 1 + compiled.policy.maxFallbacks;
   const chain: Deployment[] = [];
-  for (const entry of ranked) {
+  for (const entry of best) {
     for (const route of entry.routes) if (chain.length < chainLength) chain.push(route.deployment);
     if (chain.length >= chainLength) break;
   }
   return {
     route: compiled.name,
     chain,
-    reason: reasonFor(compiled.name, ranked[0]?.survivor, explore),
-    survivors: ranked.map((entry) => entry.survivor),
-    // Written out on demand: the texts cost more than the decision itself.
+    reason: reasonFor(compiled.name, best[0]?.survivor, explore),
+    // Written out on demand: only --explain and audits read the full ranking and the texts.
+    get survivors(): Survivor[] {
+      return [...ranked].sort((a, b) => compareRanked(a, b, explore)).map((entry) => entry.survivor);
+    },
     get excluded(): ExcludedCandidate[] {
       return [
         ...compiled.excluded,
