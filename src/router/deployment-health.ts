@@ -1,11 +1,9 @@
 /**
- * Live health per deployment: exponentially weighted latency and error rate, a window of
- * recent successful latencies (for the p95 that hedging waits), plus its breaker. The
+ * Live health per deployment: an exponentially weighted error rate, a window of recent
+ * successful latencies (for the p95 that hedging waits), plus its breaker. The
  * router demotes unhealthy mirrors and skips open breakers.
  */
-import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
-
-export interface HealthSnapshot { latencyMs: number; errorRate: number; breaker: BreakerState; samples: number }
+import { CircuitBreaker } from './circuit-breaker.js';
 
 const ALPHA = 0.2;
 /** Recent successful latencies kept per deployment; enough for a stable p95. */
@@ -14,7 +12,6 @@ const WINDOW = 128;
 const MIN_P95_SAMPLES = 10;
 
 class Entry {
-  latencyMs = 0;
   errorRate = 0;
   samples = 0;
   readonly recent: number[] = [];
@@ -53,7 +50,6 @@ export class HealthTracker {
     const alpha = entry.samples === 1 ? 1 : ALPHA;
     entry.errorRate += alpha * ((ok ? 0 : 1) - entry.errorRate);
     if (ok) {
-      entry.latencyMs += alpha * (latencyMs - entry.latencyMs);
       entry.remember(latencyMs);
       entry.breaker.recordSuccess();
     } else {
@@ -83,10 +79,5 @@ export class HealthTracker {
     const entry = this.entries.get(deployment);
     if (!entry) return 0;
     return (entry.breaker.current() === 'open' ? 2 : 0) + (entry.errorRate > 0.5 ? 1 : 0);
-  }
-
-  snapshot(deployment: string): HealthSnapshot {
-    const entry = this.entry(deployment);
-    return { latencyMs: entry.latencyMs, errorRate: entry.errorRate, breaker: entry.breaker.current(), samples: entry.samples };
   }
 }
