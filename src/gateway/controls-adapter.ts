@@ -234,10 +234,11 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       return admission;
   }
 
-  function record(ctx: GatewayContext, request: ChatRequest, target: ResolvedTarget, outcome: ChatOutcome, blocked: string[], key: VirtualKey | undefined): void {
+  /** One audit row and the metrics of a finished request; `request` and `target` are absent for one refused at the door. */
+  function record(ctx: GatewayContext, request: ChatRequest | undefined, target: ResolvedTarget | undefined, outcome: ChatOutcome, blocked: string[], key: VirtualKey | undefined): void {
     const usage = outcome.usage ?? outcome.response?.usage;
     const latencyMs = now() - ctx.startedAt;
-    const routeLabel = target.routeName ?? '';
+    const routeLabel = target?.routeName ?? '';
     const deploymentLabel = outcome.deployment?.name ?? '';
     try {
       metrics.recordRequest({
@@ -263,16 +264,16 @@ export async function createControls(options: ControlsOptions): Promise<Controls
     } catch (error) {
       log.error({ err: error }, 'metrics update failed');
     }
-    const storeBodies = target.route?.storeBodies === true;
+    const storeBodies = target?.route?.storeBodies === true;
     audit.record({
       request_id: ctx.requestId,
       created_at: ctx.startedAt,
       key_id: key?.id ?? ctx.vars.keyId ?? null,
       key_name: key?.name ?? ctx.vars.keyName ?? null,
-      route: target.routeName ?? null,
+      route: target?.routeName ?? null,
       deployment: outcome.deployment?.name ?? null,
-      model: outcome.deployment?.model ?? outcome.response?.model ?? request.model,
-      reason: target.reason,
+      model: outcome.deployment?.model ?? outcome.response?.model ?? request?.model ?? null,
+      reason: target?.reason ?? `${ctx.method} ${ctx.path} refused before the handler`,
       attempts_json: outcome.attempts.length > 0 ? JSON.stringify(outcome.attempts) : null,
       retries: outcome.retries,
       fallbacks: outcome.fallbacks,
@@ -288,8 +289,8 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       cache_hit: outcome.cacheHit ? 1 : 0,
       streamed: outcome.streamed ? 1 : 0,
       blocked_tools_json: blocked.length > 0 ? JSON.stringify(blocked) : null,
-      prompt_hash: sha256(canonicalJson(request.messages)),
-      prompt_body: storeBodies ? redact(JSON.stringify(request.messages)) : null,
+      prompt_hash: request ? sha256(canonicalJson(request.messages)) : null,
+      prompt_body: storeBodies && request ? redact(JSON.stringify(request.messages)) : null,
       response_body: storeBodies && outcome.response ? redact(JSON.stringify(outcome.response)) : null,
     });
   }
@@ -304,26 +305,13 @@ export async function createControls(options: ControlsOptions): Promise<Controls
         return next();
       });
     } catch (error) {
-      if (!admitted) recordRefusedAtDoor(ctx, toArbiterError(error, ctx.requestId));
+      if (!admitted) {
+        const refused = toArbiterError(error, ctx.requestId);
+        record(ctx, undefined, undefined, { status: refused.status, errorCode: refused.code, attempts: [], retries: 0, fallbacks: 0, streamed: false }, [], undefined);
+      }
       throw error;
     }
   };
-
-  function recordRefusedAtDoor(ctx: GatewayContext, error: ArbiterError): void {
-    const latencyMs = now() - ctx.startedAt;
-    try {
-      metrics.recordRequest({ route: '', deployment: '', status: error.status, cacheHit: false, fallbacks: 0, retries: 0, blockedTools: [], latencySeconds: latencyMs / 1000 });
-    } catch (metricsError) {
-      log.error({ err: metricsError }, 'metrics update failed');
-    }
-    audit.record({
-      request_id: ctx.requestId, created_at: ctx.startedAt, key_id: null, key_name: null, route: null, deployment: null, model: null,
-      reason: `${ctx.method} ${ctx.path} refused before the handler`, attempts_json: null, retries: 0, fallbacks: 0,
-      status: error.status, error_code: error.code, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0,
-      cost_nano: null, latency_ms: latencyMs, ttft_ms: null, cache_hit: 0, streamed: 0, blocked_tools_json: null,
-      prompt_hash: null, prompt_body: null, response_body: null,
-    });
-  }
 
   let closing: Promise<void> | undefined;
   return {
