@@ -7,8 +7,9 @@
 const wireTexts = new WeakMap<object, string>();
 
 export function rememberWireText(value: object, text: string): void {
-  // One SSE data line carries it: text with a line break would need re-framing.
-  if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) wireTexts.set(value, text);
+  // One SSE data line carries it. The parser splits lines at CR and LF and joins a multi-line
+  // event's data with LF, so LF is the only break such text can hold.
+  if (text.indexOf('\n') === -1) wireTexts.set(value, text);
 }
 
 export function wireTextOf(value: object): string | undefined {
