@@ -250,16 +250,14 @@ export async function createControls(options: ControlsOptions): Promise<Controls
         retries: outcome.retries,
         blockedTools: blocked,
         latencySeconds: latencyMs / 1000,
-        ...(outcome.firstTokenMs !== undefined ? { ttftSeconds: outcome.firstTokenMs / 1000 } : {}),
-        ...(usage && !outcome.cacheHit ? {
-          tokens: {
-            prompt: usage.prompt_tokens,
-            completion: usage.completion_tokens,
-            cached: usage.prompt_tokens_details?.cached_tokens ?? 0,
-            reasoning: usage.completion_tokens_details?.reasoning_tokens ?? 0,
-          },
-        } : {}),
-        ...(outcome.costNano ? { costUsd: nanoToUsd(outcome.costNano) } : {}),
+        ttftSeconds: outcome.firstTokenMs !== undefined ? outcome.firstTokenMs / 1000 : undefined,
+        tokens: usage && !outcome.cacheHit ? {
+          prompt: usage.prompt_tokens,
+          completion: usage.completion_tokens,
+          cached: usage.prompt_tokens_details?.cached_tokens ?? 0,
+          reasoning: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+        } : undefined,
+        costUsd: outcome.costNano ? nanoToUsd(outcome.costNano) : undefined,
       });
     } catch (error) {
       log.error({ err: error }, 'metrics update failed');
