@@ -9,7 +9,11 @@ import { errorBody } from './error-response.js';
 
 export class SseWriter {
   private started = false;
-  private corked = false;
+  /** Events sent in this tick, written together when it ends. */
+  private pending = '';
+  private flushScheduled = false;
+  /** Set while the socket's buffer is over its high-water mark; senders wait on it. */
+  private draining: Promise<void> | undefined;
 
   constructor(private readonly res: ServerResponse, private readonly headers: Record<string, string>) {}
 
@@ -27,45 +31,53 @@ export class SseWriter {
       'x-accel-buffering': 'no',
       ...this.headers,
     });
-    // No flushHeaders(): every caller writes right after, and the head goes out with it.
-  }
-
-  /** `wireText`: the upstream's own encoding of an unchanged payload, forwarded as it came. */
-  async send(payload: unknown, wireText?: string): Promise<void> {
-    this.start();
-    this.coalesce();
-    if (!this.res.write(`data: ${wireText ?? JSON.stringify(payload)}\n\n`)) {
-      if (this.res.destroyed) return;
-      await once(this.res, 'drain');
-    }
+    // No flushHeaders(): the head goes out with the first write.
   }
 
   /**
-   * Events parsed from one upstream read are mapped in one run of microtasks; corking until
-   * the next tick sends them in one write instead of a syscall each (a bare proxy forwards
-   * the read as it came, and per-event writes cost several times its CPU).
+   * Queues one event. Events parsed from one upstream read are mapped in one run of
+   * microtasks; they leave in one write at the end of the tick instead of a write (and a
+   * chunked-encoding frame) each, which is how a bare proxy forwards the read as it came.
+   * Returns a promise only when the client is not keeping up: callers await it then.
+   * `wireText`: the upstream's own encoding of an unchanged payload, forwarded as it came.
    */
-  private coalesce(): void {
-    if (this.corked) return;
-    this.corked = true;
-    this.res.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      this.res.uncork();
-    });
+  send(payload: unknown, wireText?: string): Promise<void> | undefined {
+    this.start();
+    this.pending += `data: ${wireText ?? JSON.stringify(payload)}\n\n`;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(() => this.flush());
+    }
+    return this.draining;
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending === '' || this.res.destroyed) return;
+    const text = this.pending;
+    this.pending = '';
+    if (!this.res.write(text) && !this.draining) {
+      // A destroyed response never drains: 'close' releases the waiters too.
+      this.draining = Promise.race([once(this.res, 'drain'), once(this.res, 'close')]).then(() => { this.draining = undefined; }, () => { this.draining = undefined; });
+    }
   }
 
   /**
    * After the first byte an error can only be reported in-band. OpenAI's own streams send a
    * data line holding `{ error }`, which the official clients raise as an APIError.
    */
-  async sendError(error: ArbiterError): Promise<void> {
-    this.start();
-    this.res.write(`data: ${JSON.stringify(errorBody(error))}\n\n`);
+  fail(error: ArbiterError): void {
+    this.finish(`data: ${JSON.stringify(errorBody(error))}\n\n`);
   }
 
   end(): void {
+    this.finish('data: [DONE]\n\n');
+  }
+
+  private finish(last: string): void {
     this.start();
-    this.res.end('data: [DONE]\n\n');
+    const text = this.pending + last;
+    this.pending = '';
+    this.res.end(text);
   }
 }

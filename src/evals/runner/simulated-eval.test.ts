@@ -11,10 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { SIM_SLATE } from '../../sim/slate.js';
 import { openTestStore } from '../../store/test-support.js';
 import { runEval } from './run-eval.js';
+import { findBwrap, missingBwrapMessage } from '../sandbox/index.js';
 
 const simulatorPresent = existsSync(fileURLToPath(new URL('../../sim/server.ts', import.meta.url)));
+// HumanEval is graded by running code: without bubblewrap every answer fails alike.
+const skip = !simulatorPresent ? 'src/sim/server.ts is not there yet' : findBwrap() === null ? `skipped: ${missingBwrapMessage}` : false;
 
-test('simulated slate on HumanEval: ranking, intervals and cost per success follow the profiles', { skip: simulatorPresent ? false : 'src/sim/server.ts is not there yet' }, async () => {
+test('simulated slate on HumanEval: ranking, intervals and cost per success follow the profiles', { skip }, async () => {
   const { createRuntime } = await import('../../runtime/create-runtime.js');
   const { parseConfig } = await import('../../config/load.js');
   const { loadHumanEval } = await import('../suites/humaneval.js');

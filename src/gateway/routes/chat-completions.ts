@@ -130,7 +130,8 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
         continue;
       }
       assembler.add(rawChunk);
-      await writer.send(rawChunk, untouched ? wireTextOf(rawChunk) : undefined);
+      const backpressure = writer.send(rawChunk, untouched ? wireTextOf(rawChunk) : undefined);
+      if (backpressure) await backpressure;
       if (ctx.signal.aborted) return;
     }
     outcome.response = assembler.toResponse(outcome.usage);
@@ -140,8 +141,7 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
     outcome.status = arbiterError.status;
     outcome.errorCode = arbiterError.code;
     if (ctx.signal.aborted) return;
-    await writer.sendError(arbiterError);
-    ctx.res.end();
+    writer.fail(arbiterError);
   }
 }
 
