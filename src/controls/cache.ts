@@ -2,7 +2,7 @@
  * Response cache: exact-match on a SHA-256 of the canonical JSON (sorted keys) of everything
  * that shapes the answer. In-memory LRU with TTL and an entry cap.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../core/sha256.js';
 import type { ChatRequest } from '../core/chat-request.js';
 import { canonicalJson } from '../core/canonical-json.js';
 
@@ -10,9 +10,7 @@ export { canonicalJson };
 import { requestedMaxTokens } from '../core/chat-request.js';
 import type { ChatResponse } from '../core/chat-response.js';
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+export const sha256 = sha256Hex;
 
 /** The cache key: target (route or model) plus the answer-shaping fields. */
 export function cacheKey(request: ChatRequest, target: string): string {

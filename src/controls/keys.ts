@@ -3,6 +3,7 @@
  * hot path is one Map lookup by hash, refreshed from SQL periodically so keys created or
  * revoked by another process (the CLI) take effect without a restart.
  */
+import { sha256Hex } from '../core/sha256.js';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { ArbiterError } from '../core/errors.js';
 import type { Store } from '../store/database.js';
@@ -45,7 +46,7 @@ export function generateKey(): string {
 }
 
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return sha256Hex(key);
 }
 
 /** Constant-time comparison against the master key; false when none is configured. */

@@ -5,6 +5,7 @@
 import type { ChatRequest } from './chat-request.js';
 import type { ChatResponse } from './chat-response.js';
 import type { NanoUsd } from './money.js';
+import type { CancelSignal } from './cancel-signal.js';
 
 export interface ChatCallResult {
   response: ChatResponse;
@@ -19,5 +20,5 @@ export interface ChatCallResult {
 
 export interface ChatClient {
   /** `request.model` names a model, a route or an ad-hoc endpoint. */
-  chat(request: ChatRequest, options?: { signal?: AbortSignal; headers?: Record<string, string> }): Promise<ChatCallResult>;
+  chat(request: ChatRequest, options?: { signal?: CancelSignal; headers?: Record<string, string> }): Promise<ChatCallResult>;
 }

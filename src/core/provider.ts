@@ -7,6 +7,7 @@ import type { Dispatcher } from 'undici';
 import type { ChatRequest } from './chat-request.js';
 import type { ChatChunk, ChatResponse } from './chat-response.js';
 import type { EmbeddingRequest, EmbeddingResponse } from './embeddings.js';
+import type { CancelSignal } from './cancel-signal.js';
 
 export type ProviderKind = 'openai' | 'anthropic' | 'gemini' | 'openai-compatible';
 
@@ -39,7 +40,7 @@ export interface Deployment {
 }
 
 export interface ProviderCallOptions {
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   dispatcher?: Dispatcher;
   /** Extra request headers, e.g. the simulator's fault-injection headers. */
   headers?: Record<string, string>;

@@ -1,5 +1,6 @@
 /** Per-request state handed through the middleware chain. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CancelSignal } from '../core/cancel-signal.js';
 
 export interface GatewayContext {
   req: IncomingMessage;
@@ -12,7 +13,7 @@ export interface GatewayContext {
   /** Headers to add to whatever response goes out (set by middleware before the handler writes). */
   responseHeaders: Record<string, string>;
   /** Aborted when the client goes away, so upstream calls stop too. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   vars: Partial<GatewayVariables>;
 }
 

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ArbiterError } from '../core/errors.js';
+import { RequestAbort } from '../core/cancel-signal.js';
 import { compose } from './compose.js';
 import type { GatewayContext, Handler, Middleware } from './context.js';
 import { sendError, toArbiterError } from './error-response.js';
@@ -41,7 +42,7 @@ export function createGatewayListener(options: GatewayAppOptions): RequestListen
     const queryIndex = url.indexOf('?');
     const path = queryIndex === -1 ? url : url.slice(0, queryIndex);
     const method = req.method ?? 'GET';
-    const abort = new AbortController();
+    const abort = new RequestAbort();
     const ctx: GatewayContext = {
       req,
       res,
@@ -56,7 +57,7 @@ export function createGatewayListener(options: GatewayAppOptions): RequestListen
       },
       startedAt: Date.now(),
       responseHeaders: {},
-      signal: abort.signal,
+      signal: abort,
       vars: {},
     };
     res.on('close', () => {
@@ -73,7 +74,7 @@ export function createGatewayListener(options: GatewayAppOptions): RequestListen
     (chain ?? notFound)(ctx).catch((error: unknown) => {
       const arbiterError = toArbiterError(error, ctx.requestId);
       if (arbiterError.code === 'internal_error') options.logger.error({ err: error, requestId: ctx.requestId }, 'unhandled error');
-      if (abort.signal.aborted) {
+      if (abort.aborted) {
         res.destroy();
         return;
       }

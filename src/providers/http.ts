@@ -8,6 +8,7 @@ import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { ArbiterError, errorCodeForStatus, parseRetryAfter, type ErrorCode } from '../core/errors.js';
 import type { Deployment, ProviderCallOptions } from '../core/provider.js';
 import { redactSecrets } from '../telemetry/logger.js';
+import type { CancelSignal } from '../core/cancel-signal.js';
 
 export interface DispatcherOptions { connectionsPerOrigin: number; keepAliveTimeoutMs: number; connectTimeoutMs: number }
 
@@ -63,7 +64,7 @@ async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string
   return text.slice(0, MAX_ERROR_BODY);
 }
 
-function transportError(error: unknown, deployment: Deployment, callerSignal?: AbortSignal): ArbiterError {
+function transportError(error: unknown, deployment: Deployment, callerSignal?: CancelSignal): ArbiterError {
   if (error instanceof ArbiterError) return error;
   const upstream = { provider: deployment.provider, deployment: deployment.name };
   if (callerSignal?.aborted) return new ArbiterError('client_closed', 'The client closed the request.', { upstream, retryable: false, cause: error });
@@ -110,7 +111,7 @@ class UpstreamAbort extends EventEmitter {
 interface Deadline { signal: UpstreamAbort; release(): void }
 
 /** The caller's abort joined with the total timeout: one emitter and one timer, released when the body closes. */
-function linkDeadline(callerSignal: AbortSignal | undefined, totalMs: number): Deadline {
+function linkDeadline(callerSignal: CancelSignal | undefined, totalMs: number): Deadline {
   const upstream = new UpstreamAbort();
   const onCallerAbort = () => upstream.abort(callerSignal?.reason);
   const timer = setTimeout(() => upstream.abort(new DOMException('The upstream call exceeded its total timeout.', 'TimeoutError')), totalMs);
@@ -177,7 +178,7 @@ export async function postJson(options: PostOptions): Promise<UpstreamResponse> 
 }
 
 /** Reads a whole JSON body, mapping a malformed one to a retryable upstream error. */
-export async function readJson(response: UpstreamResponse, deployment: Deployment, callerSignal?: AbortSignal): Promise<unknown> {
+export async function readJson(response: UpstreamResponse, deployment: Deployment, callerSignal?: CancelSignal): Promise<unknown> {
   let text: string;
   try {
     text = await response.body.text();

@@ -7,6 +7,7 @@ import { ArbiterError, isArbiterError } from '../core/errors.js';
 import type { Deployment } from '../core/provider.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import type { HealthTracker } from './deployment-health.js';
+import type { CancelSignal } from '../core/cancel-signal.js';
 
 export interface AttemptLog {
   deployment: string;
@@ -23,11 +24,11 @@ export interface ChainPolicy extends BackoffPolicy {
 
 export interface ExecuteChainInput<T> {
   chain: readonly Deployment[];
-  attempt: (deployment: Deployment, signal?: AbortSignal) => Promise<T>;
+  attempt: (deployment: Deployment, signal?: CancelSignal) => Promise<T>;
   policy: ChainPolicy;
   health?: HealthTracker;
-  signal?: AbortSignal;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  signal?: CancelSignal;
+  sleep?: (ms: number, signal?: CancelSignal) => Promise<void>;
   random?: () => number;
   now?: () => number;
 }
@@ -40,7 +41,7 @@ export interface ChainResult<T> {
   fallbacks: number;
 }
 
-export const sleepFor = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve, reject) => {
+export const sleepFor = (ms: number, signal?: CancelSignal): Promise<void> => new Promise((resolve, reject) => {
   if (ms <= 0) return resolve();
   const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
   const onAbort = () => { clearTimeout(timer); reject(signal?.reason ?? new Error('aborted')); };

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../core/cancel-signal.js';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ArbiterError } from '../core/errors.js';
@@ -16,7 +17,7 @@ const policy = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
 /** A sleep the test fires by hand, so nothing depends on wall-clock time. */
 function manualSleep() {
   const waiting: Array<{ ms: number; fire: () => void }> = [];
-  const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
+  const sleep = (ms: number, signal?: CancelSignal) => new Promise<void>((resolve, reject) => {
     waiting.push({ ms, fire: resolve });
     signal?.addEventListener('abort', () => reject(new Error('cancelled')), { once: true });
   });
@@ -24,7 +25,7 @@ function manualSleep() {
 }
 
 /** An attempt that hangs until its signal aborts. */
-const hang = (signal?: AbortSignal) => new Promise<never>((_resolve, reject) => {
+const hang = (signal?: CancelSignal) => new Promise<never>((_resolve, reject) => {
   signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
 });
 

@@ -10,6 +10,7 @@
 import { ArbiterError, isArbiterError } from '../core/errors.js';
 import type { Deployment } from '../core/provider.js';
 import { executeChain, sleepFor, type ChainResult, type ExecuteChainInput } from './execute-chain.js';
+import type { CancelSignal } from '../core/cancel-signal.js';
 
 export interface HedgeOptions<T> {
   /** How long to wait for the first candidate before starting the rest; undefined = never hedge. */
@@ -29,7 +30,7 @@ export interface HedgedChainResult<T> extends ChainResult<T> {
 
 type Branch = 'first' | 'rest';
 
-function linkedController(parent: AbortSignal | undefined): AbortController {
+function linkedController(parent: CancelSignal | undefined): AbortController {
   const controller = new AbortController();
   if (parent?.aborted) controller.abort(parent.reason);
   else parent?.addEventListener('abort', () => controller.abort(parent.reason), { once: true });

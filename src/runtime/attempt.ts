@@ -6,13 +6,14 @@ import type { ChatRequest } from '../core/chat-request.js';
 import type { ChatChunk, ChatResponse } from '../core/chat-response.js';
 import type { Deployment, ProviderAdapter, ProviderCallOptions } from '../core/provider.js';
 import { ArbiterError } from '../core/errors.js';
+import type { CancelSignal } from '../core/cancel-signal.js';
 
 export interface AttemptDeps {
   adapterFor(deployment: Deployment): ProviderAdapter;
-  callOptions(deployment: Deployment, signal: AbortSignal | undefined, headers: Record<string, string> | undefined, requestId: string | undefined): ProviderCallOptions;
+  callOptions(deployment: Deployment, signal: CancelSignal | undefined, headers: Record<string, string> | undefined, requestId: string | undefined): ProviderCallOptions;
 }
 
-export async function attemptChat(deps: AttemptDeps, deployment: Deployment, request: ChatRequest, signal?: AbortSignal, headers?: Record<string, string>, requestId?: string): Promise<ChatResponse> {
+export async function attemptChat(deps: AttemptDeps, deployment: Deployment, request: ChatRequest, signal?: CancelSignal, headers?: Record<string, string>, requestId?: string): Promise<ChatResponse> {
   return deps.adapterFor(deployment).chat(deployment, request, deps.callOptions(deployment, signal, headers, requestId));
 }
 
@@ -20,7 +21,7 @@ export async function attemptChat(deps: AttemptDeps, deployment: Deployment, req
  * Starts a stream and waits for its first chunk, so a stream that dies before its first byte
  * counts as a failed attempt (and can fall back) instead of a broken response to the client.
  */
-export async function attemptStream(deps: AttemptDeps, deployment: Deployment, request: ChatRequest, signal?: AbortSignal, headers?: Record<string, string>, requestId?: string): Promise<AsyncIterable<ChatChunk>> {
+export async function attemptStream(deps: AttemptDeps, deployment: Deployment, request: ChatRequest, signal?: CancelSignal, headers?: Record<string, string>, requestId?: string): Promise<AsyncIterable<ChatChunk>> {
   const iterable = await deps.adapterFor(deployment).chatStream(deployment, request, deps.callOptions(deployment, signal, headers, requestId));
   const iterator = iterable[Symbol.asyncIterator]();
   const first = await iterator.next();

@@ -3,12 +3,13 @@ import type { Deployment } from '../core/provider.js';
 import { executeHedged, type HedgeOptions } from '../router/hedge-chain.js';
 import type { Routing } from './routing.js';
 import type { ExecutionMeta, ResolvedTarget } from './types.js';
+import type { CancelSignal } from '../core/cancel-signal.js';
 
 export interface RunChainInput<T> {
   target: ResolvedTarget;
   routing: Routing;
-  signal?: AbortSignal;
-  attempt: (deployment: Deployment, signal?: AbortSignal) => Promise<T>;
+  signal?: CancelSignal;
+  attempt: (deployment: Deployment, signal?: CancelSignal) => Promise<T>;
 }
 
 /** A hedge's losing stream is closed so its upstream connection is released. */

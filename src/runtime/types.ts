@@ -11,6 +11,7 @@ import type { EmbeddingRequest, EmbeddingResponse } from '../core/embeddings.js'
 import type { NanoUsd } from '../core/money.js';
 import type { RouteConfig } from '../config/routes.js';
 import type { QualityLookup } from '../router/route-candidate.js';
+import type { CancelSignal } from '../core/cancel-signal.js';
 
 export interface TargetHints {
   /** `x-arbiter-route` header. */
@@ -61,7 +62,7 @@ export interface StreamExecution extends ExecutionMeta {
 }
 
 export interface CallOptions {
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   headers?: Record<string, string>;
   requestId?: string;
 }

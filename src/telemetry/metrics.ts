@@ -38,7 +38,7 @@ export interface RequestMetrics {
  * once and kept. Cardinality is the metrics' own: one child per combination prom-client holds anyway.
  */
 class Children<Child> {
-  private readonly cache = new Map<string, Child>();
+  protected readonly cache = new Map<string, Child>();
   constructor(private readonly make: (values: string[]) => Child) {}
 
   get(...values: string[]): Child {
@@ -52,6 +52,29 @@ class Children<Child> {
   }
 }
 
+interface PendingCount {
+  child: { inc(value: number): void };
+  pending: number;
+}
+
+/**
+ * Counters bumped on every request add to a plain number; the sums reach prom-client when the
+ * registry is scraped (its `collect` hook), so a request pays an addition, not a label lookup.
+ */
+class CountingChildren extends Children<PendingCount> {
+  constructor(counter: Counter<string>) {
+    super((values) => ({ child: counter.labels(...values), pending: 0 }));
+  }
+
+  flush(): void {
+    for (const count of this.cache.values()) {
+      if (count.pending === 0) continue;
+      count.child.inc(count.pending);
+      count.pending = 0;
+    }
+  }
+}
+
 const latencyBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128];
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): GatewayMetrics {
@@ -60,7 +83,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
   const registers = [registry];
   const metrics: GatewayMetrics = {
     registry,
-    requests: new Counter({ name: 'arbiter_requests_total', help: 'Chat requests by route, deployment, status and cache result', labelNames: ['route', 'deployment', 'status', 'cache'], registers }),
+    requests: new Counter({ name: 'arbiter_requests_total', help: 'Chat requests by route, deployment, status and cache result', labelNames: ['route', 'deployment', 'status', 'cache'], registers, collect: () => requests.flush() }),
     fallbacks: new Counter({ name: 'arbiter_fallbacks_total', help: 'Fallbacks to a later deployment in the chain', labelNames: ['route'], registers }),
     retries: new Counter({ name: 'arbiter_retries_total', help: 'Retries of the same deployment', labelNames: ['route'], registers }),
     budgetRejections: new Counter({ name: 'arbiter_budget_rejections_total', help: 'Requests refused because a budget was exhausted', labelNames: ['scope'], registers }),
@@ -68,34 +91,34 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
     blockedToolCalls: new Counter({ name: 'arbiter_blocked_tool_calls_total', help: 'Tool calls blocked by key permissions', labelNames: ['tool'], registers }),
     latency: new Histogram({ name: 'arbiter_request_duration_seconds', help: 'Request latency', labelNames: ['route', 'deployment'], buckets: latencyBuckets, registers }),
     ttft: new Histogram({ name: 'arbiter_time_to_first_token_seconds', help: 'Time to first streamed token', labelNames: ['route', 'deployment'], buckets: latencyBuckets, registers }),
-    tokens: new Counter({ name: 'arbiter_tokens_total', help: 'Tokens by deployment and kind (prompt, completion, cached, reasoning)', labelNames: ['deployment', 'kind'], registers }),
-    cost: new Counter({ name: 'arbiter_cost_usd_total', help: 'Spend in USD by deployment', labelNames: ['deployment'], registers }),
+    tokens: new Counter({ name: 'arbiter_tokens_total', help: 'Tokens by deployment and kind (prompt, completion, cached, reasoning)', labelNames: ['deployment', 'kind'], registers, collect: () => tokens.flush() }),
+    cost: new Counter({ name: 'arbiter_cost_usd_total', help: 'Spend in USD by deployment', labelNames: ['deployment'], registers, collect: () => cost.flush() }),
     recordRequest(request) {
-      requests.get(request.route, request.deployment, String(request.status), request.cacheHit ? 'hit' : 'miss').inc();
+      requests.get(request.route, request.deployment, String(request.status), request.cacheHit ? 'hit' : 'miss').pending += 1;
       if (request.fallbacks > 0) fallbacks.get(request.route).inc(request.fallbacks);
       if (request.retries > 0) retries.get(request.route).inc(request.retries);
       for (const tool of request.blockedTools) blocked.get(tool).inc();
       latency.get(request.route, request.deployment).observe(request.latencySeconds);
       if (request.ttftSeconds !== undefined) ttft.get(request.route, request.deployment).observe(request.ttftSeconds);
       if (request.tokens) {
-        tokens.get(request.deployment, 'prompt').inc(request.tokens.prompt);
-        tokens.get(request.deployment, 'completion').inc(request.tokens.completion);
-        tokens.get(request.deployment, 'cached').inc(request.tokens.cached);
-        tokens.get(request.deployment, 'reasoning').inc(request.tokens.reasoning);
+        tokens.get(request.deployment, 'prompt').pending += request.tokens.prompt;
+        tokens.get(request.deployment, 'completion').pending += request.tokens.completion;
+        tokens.get(request.deployment, 'cached').pending += request.tokens.cached;
+        tokens.get(request.deployment, 'reasoning').pending += request.tokens.reasoning;
       }
-      if (request.costUsd) cost.get(request.deployment).inc(request.costUsd);
+      if (request.costUsd) cost.get(request.deployment).pending += request.costUsd;
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
   };
-  const requests = new Children((values) => metrics.requests.labels(...values));
+  const requests = new CountingChildren(metrics.requests);
   const fallbacks = new Children((values) => metrics.fallbacks.labels(...values));
   const retries = new Children((values) => metrics.retries.labels(...values));
   const blocked = new Children((values) => metrics.blockedToolCalls.labels(...values));
   const latency = new Children((values) => metrics.latency.labels(...values));
   const ttft = new Children((values) => metrics.ttft.labels(...values));
-  const tokens = new Children((values) => metrics.tokens.labels(...values));
-  const cost = new Children((values) => metrics.cost.labels(...values));
+  const tokens = new CountingChildren(metrics.tokens);
+  const cost = new CountingChildren(metrics.cost);
   return metrics;
 }
