@@ -23,6 +23,8 @@ let dir: string;
 let dbUrl: string;
 const secrets: Record<string, string> = {};
 let budgetNano = 0;
+let embedWorstNano = 0;
+const embedding = { model: 'sim-frontier', input: ['the lighthouse keeper counts ships', 'a second line to embed'] };
 const request: ChatRequest = { model: 'sim-frontier', messages: [{ role: 'user', content: 'Say something short.' }], max_tokens: 64 };
 
 before(async () => {
@@ -41,6 +43,8 @@ before(async () => {
   const deployment = probe.deployments[0]!;
   const prompt = probe.estimatePromptTokens(request, deployment);
   const worst = probe.costOf(deployment, { prompt_tokens: prompt, completion_tokens: 64, total_tokens: prompt + 64 });
+  const embedTokens = probe.estimateEmbeddingTokens(embedding, deployment);
+  embedWorstNano = probe.costOf(deployment, { prompt_tokens: embedTokens, completion_tokens: 0, total_tokens: embedTokens }) ?? 0;
   await probe.close();
   assert.ok(worst !== null && worst > 0);
   budgetNano = worst * 10;
@@ -57,6 +61,8 @@ before(async () => {
   await make('expired', { name: 'expired', expiresAt: Date.now() - 1000 });
   await make('limited', { name: 'limited', rpm: 2 });
   await make('budget', { name: 'race', budgets: [{ kind: 'usd', limit: budgetNano, period: 'day' }] });
+  await make('embedBudget', { name: 'embed-budget', budgets: [{ kind: 'usd', limit: embedWorstNano * 3, period: 'day' }] });
+  await make('embedLimited', { name: 'embed-limited', rpm: 1 });
   await store.close();
 
   arbiter = await startArbiter({ config, env: { ARBITER_MASTER_KEY: MASTER }, quiet: true });
@@ -175,8 +181,69 @@ describe('route budget at the gateway', () => {
   });
 });
 
+function embed(key: string) {
+  return fetch(`${arbiter.url}/v1/embeddings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify(embedding),
+  });
+}
+
+async function auditRows(keyName: string, expected: number) {
+  const store = await openStore(dbUrl);
+  try {
+    // The audit writer batches every 200 ms.
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const rows = await store.db.selectFrom('audit_log').selectAll().where('key_name', '=', keyName).execute();
+      if (rows.length >= expected) return rows;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return await store.db.selectFrom('audit_log').selectAll().where('key_name', '=', keyName).execute();
+  } finally {
+    await store.close();
+  }
+}
+
+describe('embeddings under the controls', () => {
+  test("a key's dollar budget covers embeddings: refused with 429 once spent, never overspent, every call audited", async () => {
+    assert.ok(embedWorstNano > 0);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const res = await embed(secrets.embedBudget!);
+      statuses.push(res.status);
+      const body = await res.json() as ErrorBody & { usage?: { prompt_tokens: number } };
+      if (res.status === 429) assert.match(body.error.message, /key 'embed-budget' budget .*\/day exhausted/);
+      else assert.equal(res.status, 200);
+    }
+    const served = statuses.filter((status) => status === 200).length;
+    assert.ok(served >= 3 && served < 8, `statuses ${statuses.join(',')}`);
+    const rows = await auditRows('embed-budget', 8);
+    assert.equal(rows.length, 8);
+    const spent = rows.reduce((sum, row) => sum + Number(row.cost_nano ?? 0), 0);
+    assert.ok(spent <= embedWorstNano * 3 + embedWorstNano, `spent ${spent} of ${embedWorstNano * 3}`);
+    const ok = rows.filter((row) => row.status === 200);
+    assert.equal(ok.length, served);
+    for (const row of ok) {
+      assert.equal(row.deployment, 'sim-frontier');
+      assert.ok(row.prompt_tokens > 0 && Number(row.cost_nano) > 0);
+      assert.match(row.prompt_hash ?? '', /^[0-9a-f]{64}$/);
+      assert.match(row.reason, /embeddings on sim-frontier/);
+    }
+  });
+
+  test('requests per minute apply to embeddings: the second in a minute is 429 with Retry-After', async () => {
+    assert.equal((await embed(secrets.embedLimited!)).status, 200);
+    const limited = await embed(secrets.embedLimited!);
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    const body = await limited.json() as ErrorBody;
+    assert.equal(body.error.code, 'rate_limited');
+  });
+});
+
 describe('budget race at the gateway', () => {
   test('500 concurrent requests against a budget of 10 worst cases never overspend', async () => {
+    const rejectionsSoFar = Number(/arbiter_budget_rejections_total\{scope="key"\} (\d+)/.exec(await (await fetch(`${arbiter.url}/metrics`, { headers: { authorization: `Bearer ${MASTER}` } })).text())?.[1] ?? 0);
     const responses = await Promise.all(Array.from({ length: 500 }, () => chat(secrets.budget)));
     const bodies = await Promise.all(responses.map(async (res) => ({ status: res.status, body: await res.text() })));
     const served = bodies.filter((r) => r.status === 200).length;
@@ -200,7 +267,7 @@ describe('budget race at the gateway', () => {
       await store.close();
     }
     const rejections = /arbiter_budget_rejections_total\{scope="key"\} (\d+)/.exec(metrics);
-    assert.equal(Number(rejections?.[1]), refused.length);
+    assert.equal(Number(rejections?.[1]) - rejectionsSoFar, refused.length);
     assert.match(metrics, /arbiter_requests_total\{route="",deployment="sim-frontier",status="200",cache="miss"\} \d+/);
     assert.match(metrics, /arbiter_requests_total\{[^}]*status="429"[^}]*\} \d+/);
   });

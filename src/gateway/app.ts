@@ -35,7 +35,7 @@ export function createGatewayApp(options: GatewayOptions): RequestListener {
       'GET /metrics': metricsHandler(options.renderMetrics),
       'GET /v1/models': modelsHandler(options.runtime),
       'POST /v1/chat/completions': chatCompletionsHandler({ runtime: options.runtime, bodyLimitBytes, controls }),
-      'POST /v1/embeddings': embeddingsHandler({ runtime: options.runtime, bodyLimitBytes }),
+      'POST /v1/embeddings': embeddingsHandler({ runtime: options.runtime, bodyLimitBytes, controls }),
     },
   });
 }

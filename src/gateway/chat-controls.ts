@@ -7,6 +7,7 @@ import type { ChatRequest } from '../core/chat-request.js';
 import type { ChatChunk, ChatResponse, Usage } from '../core/chat-response.js';
 import type { Deployment } from '../core/provider.js';
 import type { NanoUsd } from '../core/money.js';
+import type { EmbeddingRequest } from '../core/embeddings.js';
 import type { GatewayContext } from './context.js';
 import type { AttemptRecord, ResolvedTarget } from '../runtime/types.js';
 
@@ -35,8 +36,14 @@ export interface ChatAdmission {
   finish(outcome: ChatOutcome): void;
 }
 
+/** An embeddings call admitted past the key's limits and budgets; `finish` settles and audits it. */
+export interface EmbeddingAdmission {
+  finish(outcome: ChatOutcome): void;
+}
+
 export interface ChatControls {
   admit(ctx: GatewayContext, request: ChatRequest, target: ResolvedTarget): Promise<ChatAdmission>;
+  admitEmbedding(ctx: GatewayContext, request: EmbeddingRequest, deployment: Deployment): Promise<EmbeddingAdmission>;
 }
 
 /** Controls off: everything passes, nothing is recorded. */
@@ -48,5 +55,8 @@ export const openChatControls: ChatControls = {
       enforceStream: (chunks) => chunks,
       finish: () => undefined,
     };
+  },
+  async admitEmbedding() {
+    return { finish: () => undefined };
   },
 };

@@ -27,7 +27,7 @@ test('controls adapter: budget exhaustion names the budget; cache hit on the sec
   const { store, cleanup } = await openTestStore('sqlite');
   const controls = await createControls({
     store, config: parseConfig({}), env: {},
-    runtime: { estimatePromptTokens: () => 1000, costOf: () => 0 },
+    runtime: { estimatePromptTokens: () => 1000, estimateEmbeddingTokens: () => 1000, costOf: () => 0 },
   });
   try {
     const { record } = await controls.keys.create({ name: 'support-bot', budgets: [parseUsdBudget('50usd/month')] });
@@ -70,6 +70,7 @@ test('controls adapter: the reservation covers the dearest deployment in the cha
     store, config: parseConfig({}), env: {},
     runtime: {
       estimatePromptTokens: () => 100,
+      estimateEmbeddingTokens: () => 100,
       costOf: (d, usage) => { const rate = perToken[d.name]; return rate == null ? null : rate * (usage.prompt_tokens + usage.completion_tokens); },
     },
   });
@@ -101,7 +102,7 @@ test('controls adapter: thinking bought with reasoning_effort is part of the wor
   const { store, cleanup } = await openTestStore('sqlite');
   const controls = await createControls({
     store, config: parseConfig({}), env: {},
-    runtime: { estimatePromptTokens: () => 1000, costOf: () => 0 },
+    runtime: { estimatePromptTokens: () => 1000, estimateEmbeddingTokens: () => 1000, costOf: () => 0 },
   });
   try {
     const { parseTokenBudget } = await import('../controls/specs.js');

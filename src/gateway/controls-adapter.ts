@@ -7,6 +7,7 @@ import type { ChatRequest } from '../core/chat-request.js';
 import { requestedMaxTokens } from '../core/chat-request.js';
 import { reasoningBudgetTokens } from '../core/reasoning-budget.js';
 import type { ChatResponse } from '../core/chat-response.js';
+import type { Deployment } from '../core/provider.js';
 import { ArbiterError } from '../core/errors.js';
 import { nanoToUsd } from '../core/money.js';
 import type { ArbiterConfig } from '../config/schema.js';
@@ -32,7 +33,7 @@ import { toArbiterError } from './error-response.js';
 
 export interface ControlsOptions {
   store: Store;
-  runtime: Pick<Runtime, 'estimatePromptTokens' | 'costOf'>;
+  runtime: Pick<Runtime, 'estimatePromptTokens' | 'estimateEmbeddingTokens' | 'costOf'>;
   config: ArbiterConfig;
   env: Env;
   redisUrl?: string;
@@ -51,6 +52,22 @@ export interface Controls {
   keys: KeyService;
   metrics: GatewayMetrics;
   close(): Promise<void>;
+}
+
+/** What one audit row is written from. */
+interface AuditEntry {
+  /** The model asked for and what the prompt hash covers (chat messages, embedding input). */
+  prompt?: { model: string; content: unknown };
+  target?: ResolvedTarget;
+  outcome: ChatOutcome;
+  blocked: string[];
+  key?: VirtualKey;
+  /** Why this deployment, when no router decision says it. */
+  reason?: string;
+}
+
+function chatPrompt(request: ChatRequest): AuditEntry['prompt'] {
+  return { model: request.model, content: request.messages };
 }
 
 function header(ctx: GatewayContext, name: string): string | undefined {
@@ -106,20 +123,50 @@ export async function createControls(options: ControlsOptions): Promise<Controls
    * A fallback may land on a pricier deployment than the first: the reservation covers the
    * dearest priced one in the chain. A dollar budget cannot be kept on a chain with no price.
    */
-  function worstCaseOverChain(owners: readonly BudgetOwner[], target: ResolvedTarget, promptTokens: number, maxTokens: number): number {
+  function worstCaseOverChain(owners: readonly BudgetOwner[], chain: readonly Deployment[], promptTokens: number, maxTokens: number): number {
     let worst: number | null = null;
     // Every prompt token at the full input price and the whole output cap: the runtime's own
     // prices (simulated profiles included), no cache discount assumed.
     const usage = { prompt_tokens: promptTokens, completion_tokens: maxTokens, total_tokens: promptTokens + maxTokens };
-    for (const candidate of target.chain) {
+    for (const candidate of chain) {
       const cost = options.runtime.costOf(candidate, usage);
       if (cost !== null && (worst === null || cost > worst)) worst = cost;
     }
-    const usd = worst === null && target.chain.length > 0 ? firstUsdBudget(owners) : undefined;
+    const usd = worst === null && chain.length > 0 ? firstUsdBudget(owners) : undefined;
     if (usd) {
-      throw new ArbiterError('budget_exceeded', `${usd.owner.label} budget ${describeBudget(usd.spec)} cannot be kept: ${target.chain.map((d) => d.name).join(', ')} ${target.chain.length === 1 ? 'has' : 'have'} no price, so the request's cost would be unknown`);
+      throw new ArbiterError('budget_exceeded', `${usd.owner.label} budget ${describeBudget(usd.spec)} cannot be kept: ${chain.map((d) => d.name).join(', ')} ${chain.length === 1 ? 'has' : 'have'} no price, so the request's cost would be unknown`);
     }
     return worst ?? 0;
+  }
+
+  /** Reserves the worst case on every budget that applies, or refuses (429) naming the first that cannot take it. */
+  async function reserveBudgets(ctx: GatewayContext, owners: BudgetOwner[], worstCostNano: number, worstTokens: number, key: VirtualKey | undefined, routeName: string | undefined): Promise<Reservation[]> {
+    const reservations = planReservations({ owners, at: now(), worstCostNano, worstTokens });
+    const result = await ledger.reserve(reservations.map((r) => r.line));
+    if (!result.ok) {
+      const index = result.failedIndex ?? 0;
+      const failed = reservations[index];
+      metrics.budgetRejections.inc({ scope: failed?.owner.scope ?? 'key' });
+      const message = failed ? budgetMessage(failed, result.used[index] ?? 0) : 'budget exhausted';
+      log.warn({ keyId: key?.id, keyName: key?.name, route: routeName, requestId: ctx.requestId }, message);
+      throw new ArbiterError('budget_exceeded', message);
+    }
+    const warnings = budgetWarnings(reservations, result.used);
+    for (const warning of warnings) {
+      const scope = warning.reservation.line.scope;
+      if (warned.has(scope)) continue;
+      warned.add(scope);
+      log.warn({ keyId: key?.id, keyName: key?.name, route: routeName, scope }, warning.text);
+    }
+    if (warnings.length > 0) ctx.responseHeaders['x-arbiter-budget-warning'] = warnings.map((w) => w.text).join('; ');
+    return reservations;
+  }
+
+  /** Settles each reservation to what the call cost; a call of unknown cost keeps its worst case, never zero. */
+  function settleBudgets(reservations: Reservation[], costNano: number | null | undefined, totalTokens: number): void {
+    if (reservations.length === 0) return;
+    const settle: SettleLine[] = reservations.map((r) => ({ scope: r.line.scope, reserved: r.line.amount, actual: r.spec.kind === 'usd' ? (costNano === null ? r.line.amount : costNano ?? 0) : totalTokens }));
+    ledger.settle(settle).catch((error: unknown) => log.error({ err: error }, 'budget settle failed'));
   }
 
   const chatControls: ChatControls = {
@@ -130,9 +177,37 @@ export async function createControls(options: ControlsOptions): Promise<Controls
         // Refused before any call (rate limit, budget): still one audit row and one metric.
         const refused = toArbiterError(error, ctx.requestId);
         const key = ctx.vars.keyId ? keys.byKeyId(ctx.vars.keyId) : undefined;
-        record(ctx, request, target, { status: refused.status, errorCode: refused.code, attempts: [], retries: 0, fallbacks: 0, streamed: Boolean(request.stream) }, [], key);
+        record(ctx, { prompt: chatPrompt(request), target, outcome: { status: refused.status, errorCode: refused.code, attempts: [], retries: 0, fallbacks: 0, streamed: Boolean(request.stream) }, blocked: [], key });
         throw error;
       }
+    },
+    async admitEmbedding(ctx, request, deployment) {
+      const key = ctx.vars.keyId ? keys.byKeyId(ctx.vars.keyId) : undefined;
+      const entry = { prompt: { model: request.model, content: request.input }, blocked: [], key, reason: `embeddings on ${deployment.name}: the first deployment of '${request.model}' that embeds` };
+      let reservations: Reservation[] = [];
+      try {
+        // Route budgets belong to chat routes; an embedding spends from the key's budgets.
+        const owners = key && key.budgets.length > 0 ? [keyBudgetOwner(key)] : [];
+        const inputTokens = (key && key.tpm !== null) || owners.length > 0 ? options.runtime.estimateEmbeddingTokens(request, deployment) : 0;
+        if (key) {
+          await checkRate(key, 'rpm', key.rpm, 1);
+          await checkRate(key, 'tpm', key.tpm, inputTokens);
+        }
+        if (owners.length > 0) reservations = await reserveBudgets(ctx, owners, worstCaseOverChain(owners, [deployment], inputTokens, 0), inputTokens, key, undefined);
+      } catch (error) {
+        const refused = toArbiterError(error, ctx.requestId);
+        record(ctx, { ...entry, outcome: { status: refused.status, errorCode: refused.code, deployment, attempts: [], retries: 0, fallbacks: 0, streamed: false } });
+        throw error;
+      }
+      let finished = false;
+      return {
+        finish(outcome) {
+          if (finished) return;
+          finished = true;
+          settleBudgets(reservations, outcome.costNano, outcome.usage?.prompt_tokens ?? 0);
+          record(ctx, { ...entry, outcome });
+        },
+      };
     },
   };
 
@@ -171,29 +246,9 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       if (keyOfCache && !cached) ctx.responseHeaders['x-arbiter-cache'] = 'miss';
 
       // Budgets: reserve the worst case unless the answer comes from the cache.
-      let reservations: Reservation[] = [];
-      if (!cached && owners.length > 0) {
-        const at = now();
-        const worstCost = worstCaseOverChain(owners, target, promptTokens, maxTokens);
-        reservations = planReservations({ owners, at, worstCostNano: worstCost, worstTokens: promptTokens + maxTokens });
-        const result = await ledger.reserve(reservations.map((r) => r.line));
-        if (!result.ok) {
-          const index = result.failedIndex ?? 0;
-          const failed = reservations[index];
-          metrics.budgetRejections.inc({ scope: failed?.owner.scope ?? 'key' });
-          const message = failed ? budgetMessage(failed, result.used[index] ?? 0) : 'budget exhausted';
-          log.warn({ keyId: key?.id, keyName: key?.name, route: target.routeName, requestId: ctx.requestId }, message);
-          throw new ArbiterError('budget_exceeded', message);
-        }
-        const warnings = budgetWarnings(reservations, result.used);
-        for (const warning of warnings) {
-          const scope = warning.reservation.line.scope;
-          if (warned.has(scope)) continue;
-          warned.add(scope);
-          log.warn({ keyId: key?.id, keyName: key?.name, route: target.routeName, scope }, warning.text);
-        }
-        if (warnings.length > 0) ctx.responseHeaders['x-arbiter-budget-warning'] = warnings.map((w) => w.text).join('; ');
-      }
+      const reservations = !cached && owners.length > 0
+        ? await reserveBudgets(ctx, owners, worstCaseOverChain(owners, target.chain, promptTokens, maxTokens), promptTokens + maxTokens, key, target.routeName)
+        : [];
 
       let finished = false;
       const admission: ChatAdmission = {
@@ -213,13 +268,8 @@ export async function createControls(options: ControlsOptions): Promise<Controls
           if (finished) return;
           finished = true;
           const usage = outcome.usage ?? outcome.response?.usage;
-          const costNano = outcome.costNano ?? 0;
           const totalTokens = usage ? usage.prompt_tokens + usage.completion_tokens : 0;
-          if (reservations.length > 0) {
-            // A call to an unpriced fallback has no known cost: it keeps its worst case, never zero.
-            const settle: SettleLine[] = reservations.map((r) => ({ scope: r.line.scope, reserved: r.line.amount, actual: r.spec.kind === 'usd' ? (outcome.costNano === null ? r.line.amount : costNano) : totalTokens }));
-            ledger.settle(settle).catch((error: unknown) => log.error({ err: error }, 'budget settle failed'));
-          }
+          settleBudgets(reservations, outcome.costNano, totalTokens);
           const toolCalls = outcome.response?.choices.reduce((sum, choice) => sum + (choice.message.tool_calls?.length ?? 0), 0) ?? 0;
           if (key && !outcome.cacheHit) {
             if (key.toolCallsPerMinute !== null && toolCalls > 0) limiter.consume(`${key.id}:tool_calls`, key.toolCallsPerMinute, toolCalls, { force: true }).catch(() => undefined);
@@ -228,14 +278,15 @@ export async function createControls(options: ControlsOptions): Promise<Controls
           if (keyOfCache && !outcome.cacheHit && outcome.status === 200 && outcome.response && blocked.length === 0) {
             cache.set(keyOfCache, outcome.response, ttlMs);
           }
-          record(ctx, upstreamRequest, target, outcome, [...stripped.stripped, ...blocked], key);
+          record(ctx, { prompt: chatPrompt(upstreamRequest), target, outcome, blocked: [...stripped.stripped, ...blocked], key });
         },
       };
       return admission;
   }
 
-  /** One audit row and the metrics of a finished request; `request` and `target` are absent for one refused at the door. */
-  function record(ctx: GatewayContext, request: ChatRequest | undefined, target: ResolvedTarget | undefined, outcome: ChatOutcome, blocked: string[], key: VirtualKey | undefined): void {
+  /** One audit row and the metrics of a finished request; `prompt` and `target` are absent for one refused at the door. */
+  function record(ctx: GatewayContext, entry: AuditEntry): void {
+    const { prompt, target, outcome, blocked, key } = entry;
     const usage = outcome.usage ?? outcome.response?.usage;
     const latencyMs = now() - ctx.startedAt;
     const routeLabel = target?.routeName ?? '';
@@ -270,8 +321,8 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       key_name: key?.name ?? ctx.vars.keyName ?? null,
       route: target?.routeName ?? null,
       deployment: outcome.deployment?.name ?? null,
-      model: outcome.deployment?.model ?? outcome.response?.model ?? request?.model ?? null,
-      reason: target?.reason ?? `${ctx.method} ${ctx.path} refused before the handler`,
+      model: outcome.deployment?.model ?? outcome.response?.model ?? prompt?.model ?? null,
+      reason: entry.reason ?? target?.reason ?? `${ctx.method} ${ctx.path} refused before the handler`,
       attempts_json: outcome.attempts.length > 0 ? JSON.stringify(outcome.attempts) : null,
       retries: outcome.retries,
       fallbacks: outcome.fallbacks,
@@ -287,8 +338,8 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       cache_hit: outcome.cacheHit ? 1 : 0,
       streamed: outcome.streamed ? 1 : 0,
       blocked_tools_json: blocked.length > 0 ? JSON.stringify(blocked) : null,
-      prompt_hash: request ? sha256(canonicalJson(request.messages)) : null,
-      prompt_body: storeBodies && request ? redact(JSON.stringify(request.messages)) : null,
+      prompt_hash: prompt ? sha256(canonicalJson(prompt.content)) : null,
+      prompt_body: storeBodies && prompt ? redact(JSON.stringify(prompt.content)) : null,
       response_body: storeBodies && outcome.response ? redact(JSON.stringify(outcome.response)) : null,
     });
   }
@@ -305,7 +356,7 @@ export async function createControls(options: ControlsOptions): Promise<Controls
     } catch (error) {
       if (!admitted) {
         const refused = toArbiterError(error, ctx.requestId);
-        record(ctx, undefined, undefined, { status: refused.status, errorCode: refused.code, attempts: [], retries: 0, fallbacks: 0, streamed: false }, [], undefined);
+        record(ctx, { outcome: { status: refused.status, errorCode: refused.code, attempts: [], retries: 0, fallbacks: 0, streamed: false }, blocked: [] });
       }
       throw error;
     }

@@ -59,6 +59,8 @@ const fakeRuntime = {
     options.signal?.addEventListener('abort', () => { upstreamAborted = true; });
     return { chunks: request.model === 'wire' ? wireChunks() : chunks(request.model === 'cut', request.model === 'hang'), deployment, attempts: [], retries: 0, fallbacks: 0 };
   },
+  resolveEmbedding() { throw new ArbiterError('invalid_request', 'no embeddings', { param: 'model' }); },
+  estimateEmbeddingTokens: () => 0,
   async embed() { throw new ArbiterError('invalid_request', 'no embeddings'); },
   costOf: () => 1000,
   estimatePromptTokens: () => 5,

@@ -22,7 +22,7 @@ const request: ChatRequest = { model: 'support-bot', messages: [{ role: 'user', 
 const response: ChatResponse = { id: 'r', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content: 'hello' } }] };
 // 100 prompt + 900 output tokens at 1,000 nano-dollars ($1/M) each: $0.001 per worst case.
 const WORST = 1_000_000;
-const runtime = { estimatePromptTokens: () => 100, costOf: (_d: Deployment, u: { prompt_tokens: number; completion_tokens: number }) => 1000 * (u.prompt_tokens + u.completion_tokens) };
+const runtime = { estimatePromptTokens: () => 100, estimateEmbeddingTokens: () => 100, costOf: (_d: Deployment, u: { prompt_tokens: number; completion_tokens: number }) => 1000 * (u.prompt_tokens + u.completion_tokens) };
 
 function context(keyId?: string, headers: Record<string, string> = {}): GatewayContext {
   return {

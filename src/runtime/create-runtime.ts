@@ -121,17 +121,22 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       // Counted only when the provider sends no usage of its own.
       return { ...result.meta, chunks: ensureStreamUsage(result.value, (text) => usageFromStream(text, estimate(request, result.meta.deployment), result.meta.deployment.catalogModel)) };
     },
-    async embed(request, callOptions) {
+    resolveEmbedding(request) {
       const mirrors = index.lookup(request.model);
       if (!mirrors) throw new ArbiterError('model_not_found', `The model '${request.model}' does not exist.`, { param: 'model' });
       const deployment = mirrors.find((candidate) => adapterFor(candidate.provider).embed);
-      const adapter = deployment ? adapterFor(deployment.provider) : undefined;
-      if (!deployment || !adapter?.embed) throw new ArbiterError('invalid_request', `The model '${request.model}' has no deployment that serves embeddings.`, { param: 'model' });
+      if (!deployment) throw new ArbiterError('invalid_request', `The model '${request.model}' has no deployment that serves embeddings.`, { param: 'model' });
+      return deployment;
+    },
+    estimateEmbeddingTokens: (request, deployment) => embeddingInputTokens(request.input, deployment),
+    async embed(request, deployment, callOptions) {
+      const adapter = adapterFor(deployment.provider);
+      if (!adapter.embed) throw new ArbiterError('invalid_request', `The deployment '${deployment.name}' does not serve embeddings.`, { param: 'model' });
       const response = await adapter.embed(deployment, { ...request, model: deployment.upstreamModel }, attemptDeps.callOptions(deployment, callOptions.signal, callOptions.headers, callOptions.requestId));
       // Gemini reports no usage for embeddings: count the input so cost and budgets see it.
       const promptTokens = response.usage.prompt_tokens > 0 ? response.usage.prompt_tokens : embeddingInputTokens(request.input, deployment);
       const usage: Usage = { prompt_tokens: promptTokens, completion_tokens: 0, total_tokens: promptTokens };
-      return { response: { ...response, model: deployment.model, usage: { ...response.usage, prompt_tokens: promptTokens, total_tokens: promptTokens } }, deployment, costNano: costOf(deployment, usage) };
+      return { response: { ...response, model: deployment.model, usage: { ...response.usage, prompt_tokens: promptTokens, total_tokens: promptTokens } }, costNano: costOf(deployment, usage) };
     },
     costOf,
     estimatePromptTokens: estimate,

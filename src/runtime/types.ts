@@ -76,7 +76,11 @@ export interface Runtime {
   resolve(request: ChatRequest, hints: TargetHints): ResolvedTarget;
   executeChat(target: ResolvedTarget, request: ChatRequest, options: CallOptions): Promise<ChatExecution>;
   executeStream(target: ResolvedTarget, request: ChatRequest, options: CallOptions): Promise<StreamExecution>;
-  embed(request: EmbeddingRequest, options: CallOptions): Promise<{ response: EmbeddingResponse; deployment: Deployment; costNano: NanoUsd | null }>;
+  /** The deployment that serves embeddings for `request.model` (the first mirror whose provider embeds). */
+  resolveEmbedding(request: EmbeddingRequest): Deployment;
+  /** Input tokens of an embedding request on a deployment, counted before the call (for limits and budgets). */
+  estimateEmbeddingTokens(request: EmbeddingRequest, deployment: Deployment): number;
+  embed(request: EmbeddingRequest, deployment: Deployment, options: CallOptions): Promise<{ response: EmbeddingResponse; costNano: NanoUsd | null }>;
   /** Cost of a usage on a deployment; null when the deployment is unpriced. */
   costOf(deployment: Deployment, usage: Usage): NanoUsd | null;
   estimatePromptTokens(request: ChatRequest, deployment?: Deployment): number;

@@ -83,7 +83,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
   const registers = [registry];
   const metrics: GatewayMetrics = {
     registry,
-    requests: new Counter({ name: 'arbiter_requests_total', help: 'Chat requests by route, deployment, status and cache result', labelNames: ['route', 'deployment', 'status', 'cache'], registers, collect: () => requests.flush() }),
+    requests: new Counter({ name: 'arbiter_requests_total', help: 'Requests (chat completions and embeddings) by route, deployment, status and cache result', labelNames: ['route', 'deployment', 'status', 'cache'], registers, collect: () => requests.flush() }),
     fallbacks: new Counter({ name: 'arbiter_fallbacks_total', help: 'Fallbacks to a later deployment in the chain', labelNames: ['route'], registers }),
     retries: new Counter({ name: 'arbiter_retries_total', help: 'Retries of the same deployment', labelNames: ['route'], registers }),
     budgetRejections: new Counter({ name: 'arbiter_budget_rejections_total', help: 'Requests refused because a budget was exhausted', labelNames: ['scope'], registers }),
