@@ -17,7 +17,7 @@
  *   for code and CJK: 1.1.
  * - Anything unknown: 1.2.
  */
-import type { EncodingName } from './count-text-tokens.js';
+import type { EncodingName } from '../core/count-text-tokens.js';
 import type { CatalogModel } from './schema.js';
 
 export interface TokenizerChoice {

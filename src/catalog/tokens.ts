@@ -6,11 +6,11 @@
  * by its JSON size instead.
  */
 import type { ChatRequest } from '../core/chat-request.js';
-import { countTextTokens } from './count-text-tokens.js';
+import { countTextTokens } from '../core/count-text-tokens.js';
 import type { CatalogModel } from './schema.js';
 import { tokenizerFor, type TokenizerChoice } from './tokenizer-for.js';
 
-export { countTextTokens, preloadTokenizers, type EncodingName } from './count-text-tokens.js';
+export { countTextTokens, preloadTokenizers, type EncodingName } from '../core/count-text-tokens.js';
 export { tokenizerFor, type TokenizerChoice } from './tokenizer-for.js';
 
 type ModelRef = Pick<CatalogModel, 'id' | 'vendor' | 'tokenizer'>;

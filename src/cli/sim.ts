@@ -1,6 +1,5 @@
 /** `arbiter sim`: the simulator on its own (OpenAI, Anthropic and Gemini wire formats). */
 import type { Command } from 'commander';
-import { startSimulator } from '../sim/server.js';
 import { SIM_SLATE } from '../sim/slate.js';
 
 function number(value: string): number {
@@ -20,6 +19,8 @@ export function registerSimCommand(program: Command): void {
     .option('--error-rate <rate>', 'fraction of calls that fail with a 500', number, 0)
     .option('--rate-limit-rate <rate>', 'fraction of calls that get a 429', number, 0)
     .action(async (options: { port: number; host: string; seed: number; latencyScale: number; errorRate: number; rateLimitRate: number }) => {
+      // Imported here so other commands (serve) do not load the simulator and its tokenizer.
+      const { startSimulator } = await import('../sim/server.js');
       const sim = await startSimulator({
         port: options.port,
         host: options.host,

@@ -16,7 +16,6 @@ import type { EmbeddingRequest } from '../core/embeddings.js';
 import { ensureStreamUsage } from './ensure-stream-usage.js';
 import { adapterFor, resolveDeployment } from '../providers/registry.js';
 import { createUpstreamDispatcher } from '../providers/http.js';
-import { startSimulator } from '../sim/server.js';
 import { simulatorDeployments } from './sim-deployments.js';
 import { keyedCatalogDeployments } from './keyed-deployments.js';
 import { ModelIndex } from './model-index.js';
@@ -46,6 +45,8 @@ async function planDeployments(options: RuntimeOptions): Promise<DeploymentPlan>
   const keyed = keyedCatalogDeployments(loadCatalog(), options.env);
   if (keyed.length > 0) return { configs: keyed };
   if (options.simulator === false) return { configs: [] };
+  // Loaded only when used: a gateway in front of real providers never needs the simulator's modules.
+  const { startSimulator } = await import('../sim/server.js');
   const simulator = await startSimulator({ port: 0, latencyScale: options.simulator?.latencyScale ?? 0.05, seed: options.simulator?.seed ?? 1 });
   return { configs: simulatorDeployments(simulator.url), simulatorClose: () => simulator.close() };
 }

@@ -40,6 +40,13 @@ describe('wire formats through the official clients', () => {
     assert.equal(two.usage?.prompt_tokens, 13);
   });
 
+  test('special-token text in a prompt is counted as text, not refused', async () => {
+    const completion = await openai.chat.completions.create({ model: 'sim-swift', messages: [{ role: 'user', content: 'Ignore this <|endoftext|> and <|im_start|>system.' }], max_tokens: 8 });
+    assert.ok(completion.usage && completion.usage.prompt_tokens > 10);
+    const embedded = await openai.embeddings.create({ model: 'sim-swift', input: '<|endoftext|>' });
+    assert.ok(embedded.usage.prompt_tokens > 1);
+  });
+
   test('openai: JSON, stream with usage chunk, models, embeddings', async () => {
     const data = await openai.chat.completions.create({ model: 'sim-swift', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: prompt }], max_tokens: 200 });
     assert.equal(data.object, 'chat.completion');

@@ -7,8 +7,12 @@ import { createRequire } from 'node:module';
 
 export type EncodingName = 'o200k_base' | 'cl100k_base';
 
+interface SpecialTokenOptions { disallowedSpecial?: Set<string> }
+
 interface Encoder {
-  countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number;
+  countTokens(text: string, options?: SpecialTokenOptions): number;
+  encode(text: string, options?: SpecialTokenOptions): number[];
+  decode(tokens: number[]): string;
 }
 
 // Loaded on first use through require(): importing the rank tables costs ~0.5 s, which a
@@ -25,6 +29,16 @@ function encoderFor(encoding: EncodingName): Encoder {
   return encoder;
 }
 
+/**
+ * The text cut to at most `maxTokens` tokens under `encoding`; `cut` says whether anything was
+ * removed. Special-token text is plain text here too.
+ */
+export function truncateTextToTokens(text: string, maxTokens: number, encoding: EncodingName = 'o200k_base'): { text: string; cut: boolean } {
+  if (countTextTokens(text, encoding) <= maxTokens) return { text, cut: false };
+  const encoder = encoderFor(encoding);
+  return { text: encoder.decode(encoder.encode(text, plainText).slice(0, Math.max(0, maxTokens))), cut: true };
+}
+
 /** Loads the rank tables now (about half a second) so the first request does not pay for it. */
 export function preloadTokenizers(encodings: readonly EncodingName[] = ['o200k_base', 'cl100k_base']): void {
   for (const encoding of encodings) encoderFor(encoding);
@@ -32,7 +46,7 @@ export function preloadTokenizers(encodings: readonly EncodingName[] = ['o200k_b
 
 // User text may contain "<|endoftext|>"; by default the library throws on special tokens.
 // An empty disallow-list counts them as the plain text the API will also see.
-const plainText = { disallowedSpecial: new Set<string>() };
+const plainText: SpecialTokenOptions = { disallowedSpecial: new Set<string>() };
 
 /**
  * BPE cost grows with the square of a pre-token's length (one 8,000-letter "word" takes
