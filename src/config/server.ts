@@ -12,6 +12,11 @@ export const serverConfigSchema = z.strictObject({
     connectionsPerOrigin: z.number().int().positive().default(128),
     keepAliveTimeoutMs: z.number().int().positive().default(30_000),
   }).default({ timeouts: { connectMs: 5_000, firstByteMs: 60_000, totalMs: 600_000 }, connectionsPerOrigin: 128, keepAliveTimeoutMs: 30_000 }),
+  /** CORS for browser clients: allowed origins (or '*'); empty leaves CORS off. */
+  cors: z.strictObject({
+    origins: z.array(z.string().min(1)).default([]),
+    maxAgeSeconds: z.number().int().min(0).max(86_400).default(600),
+  }).default({ origins: [], maxAgeSeconds: 600 }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

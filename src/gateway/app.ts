@@ -10,6 +10,7 @@ import { healthHandler } from './routes/health.js';
 import { modelsHandler } from './routes/models.js';
 import { metricsHandler } from './routes/metrics.js';
 import { createGatewayListener, type RequestListener } from './server.js';
+import { createCorsPolicy } from './cors.js';
 import type { GatewayContext } from './context.js';
 
 export interface GatewayOptions {
@@ -30,6 +31,7 @@ export function createGatewayApp(options: GatewayOptions): RequestListener {
     logger: options.logger,
     middleware: options.middleware ?? [],
     onResponse: options.onResponse,
+    cors: createCorsPolicy(options.config.server.cors),
     routes: {
       'GET /healthz': healthHandler(),
       'GET /metrics': metricsHandler(options.renderMetrics),

@@ -12,6 +12,7 @@ import { compose } from './compose.js';
 import type { GatewayContext, Handler, Middleware } from './context.js';
 import { sendError, toArbiterError } from './error-response.js';
 import { pickRequestId, requestIdHeader } from './middleware/request-id.js';
+import type { CorsPolicy } from './cors.js';
 
 export interface RouteTable {
   [methodAndPath: string]: Handler;
@@ -23,6 +24,7 @@ export interface GatewayAppOptions {
   logger: Logger;
   /** Called once per request after the response is done (metrics). */
   onResponse?: (ctx: GatewayContext, status: number) => void;
+  cors?: CorsPolicy;
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -64,6 +66,18 @@ export function createGatewayListener(options: GatewayAppOptions): RequestListen
       if (!res.writableFinished) abort.abort(new ArbiterError('client_closed', 'The client closed the connection.'));
       options.onResponse?.(ctx, res.statusCode);
     });
+    const origin = options.cors ? req.headers.origin : undefined;
+    if (origin !== undefined) {
+      const corsHeaders = options.cors?.responseHeaders(origin);
+      if (corsHeaders) {
+        Object.assign(ctx.responseHeaders, corsHeaders);
+        if (method === 'OPTIONS' && allowedPaths.has(path)) {
+          res.writeHead(204, { ...ctx.responseHeaders, ...options.cors?.preflightHeaders(req.headers), 'x-request-id': ctx.requestId });
+          res.end();
+          return;
+        }
+      }
+    }
     // HEAD is GET without a body (probes and load balancers send it); node drops the body.
     let chain = chains.get(`${method === 'HEAD' ? 'GET' : method} ${path}`);
     if (!chain && allowedPaths.has(path)) {
