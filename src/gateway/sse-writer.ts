@@ -3,9 +3,11 @@
  * backpressure so a slow client slows the upstream read instead of growing memory.
  */
 import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import type { ArbiterError } from '../core/errors.js';
 import { errorBody } from './error-response.js';
+
+/** Queued text past which `send` writes at once (an upstream read is usually well under it). */
+const FLUSH_AT_CHARS = 64 * 1024;
 
 export class SseWriter {
   private started = false;
@@ -44,21 +46,36 @@ export class SseWriter {
   send(payload: unknown, wireText?: string): Promise<void> | undefined {
     this.start();
     this.pending += `data: ${wireText ?? JSON.stringify(payload)}\n\n`;
-    if (!this.flushScheduled) {
+    // A producer that sends a lot within one tick writes as it goes, so the socket's
+    // backpressure reaches it instead of the text piling up here.
+    if (this.pending.length >= FLUSH_AT_CHARS) this.flush();
+    else if (!this.flushScheduled) {
       this.flushScheduled = true;
-      process.nextTick(() => this.flush());
+      process.nextTick(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
     }
     return this.draining;
   }
 
   private flush(): void {
-    this.flushScheduled = false;
     if (this.pending === '' || this.res.destroyed) return;
     const text = this.pending;
     this.pending = '';
     if (!this.res.write(text) && !this.draining) {
-      // A destroyed response never drains: 'close' releases the waiters too.
-      this.draining = Promise.race([once(this.res, 'drain'), once(this.res, 'close')]).then(() => { this.draining = undefined; }, () => { this.draining = undefined; });
+      this.draining = new Promise<void>((resolve) => {
+        // A destroyed response never drains: 'close' releases the waiters too. Both listeners
+        // go once either fires, so a long stream to a slow client does not pile them up.
+        const done = () => {
+          this.res.off('drain', done);
+          this.res.off('close', done);
+          this.draining = undefined;
+          resolve();
+        };
+        this.res.on('drain', done);
+        this.res.on('close', done);
+      });
     }
   }
 
