@@ -237,7 +237,7 @@ describe('embeddings under the controls', () => {
     assert.equal(limited.status, 429);
     assert.ok(Number(limited.headers.get('retry-after')) >= 1);
     const body = await limited.json() as ErrorBody;
-    assert.equal(body.error.code, 'rate_limited');
+    assert.equal(body.error.code, 'rate_limit_exceeded');
   });
 });
 

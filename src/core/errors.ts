@@ -15,7 +15,7 @@ export const errorCatalog = {
   conflict: { status: 409, type: 'invalid_request_error' },
   payload_too_large: { status: 413, type: 'invalid_request_error' },
   unprocessable: { status: 422, type: 'invalid_request_error' },
-  rate_limited: { status: 429, type: 'requests' },
+  rate_limit_exceeded: { status: 429, type: 'requests' },
   budget_exceeded: { status: 429, type: 'insufficient_quota' },
   client_closed: { status: 499, type: 'invalid_request_error' },
   internal_error: { status: 500, type: 'server_error' },
@@ -93,7 +93,7 @@ export function errorCodeForStatus(status: number): ErrorCode {
     case 409: return 'conflict';
     case 413: return 'payload_too_large';
     case 422: return 'unprocessable';
-    case 429: return 'rate_limited';
+    case 429: return 'rate_limit_exceeded';
     case 503: return 'upstream_unavailable';
     case 504: return 'upstream_timeout';
     default: return status >= 500 ? 'upstream_error' : 'invalid_request';

@@ -116,7 +116,7 @@ export async function createControls(options: ControlsOptions): Promise<Controls
     if (decision.allowed) return;
     metrics.rateLimitRejections.inc({ limit: kind });
     const what = kind === 'rpm' ? `${limit} requests/minute` : kind === 'tpm' ? `${limit} tokens/minute` : `${limit} tool calls/minute`;
-    throw new ArbiterError('rate_limited', `key '${key.name}' rate limit ${what} reached; retry in ${Math.ceil(decision.retryAfterMs / 1000)}s`, { retryAfterMs: decision.retryAfterMs });
+    throw new ArbiterError('rate_limit_exceeded', `key '${key.name}' rate limit ${what} reached; retry in ${Math.ceil(decision.retryAfterMs / 1000)}s`, { retryAfterMs: decision.retryAfterMs });
   }
 
   /**

@@ -52,7 +52,7 @@ const fakeRuntime = {
     return { requested: request.model, chain: [deployment], reason: 'test' };
   },
   async executeChat(_target, request) {
-    if (request.model === 'busy') throw new ArbiterError('rate_limited', 'upstream busy', { retryAfterMs: 3000 });
+    if (request.model === 'busy') throw new ArbiterError('rate_limit_exceeded', 'upstream busy', { retryAfterMs: 3000 });
     return { response, costNano: 1500, latencyMs: 1, deployment, attempts: [], retries: 0, fallbacks: 0 };
   },
   async executeStream(_target, request, options) {

@@ -145,7 +145,7 @@ describe('http path against a local server', () => {
   const deployment = (): Deployment => resolveDeployment({ name: 'local', provider: 'openai', upstreamModel: 'm', baseUrl: `${base}/v1`, apiKey: 'sk-secret-key-123456' }, { env: {}, defaultTimeouts: { connectMs: 1000, firstByteMs: 2000, totalMs: 5000 } });
   const request = parseChatRequest({ model: 'x', messages: [{ role: 'user', content: 'hi' }] });
 
-  for (const [status, code, retryable] of [[400, 'invalid_request', false], [401, 'invalid_api_key', false], [404, 'not_found', false], [429, 'rate_limited', true], [500, 'upstream_error', true], [503, 'upstream_unavailable', true], [529, 'upstream_unavailable', true]] as const) {
+  for (const [status, code, retryable] of [[400, 'invalid_request', false], [401, 'invalid_api_key', false], [404, 'not_found', false], [429, 'rate_limit_exceeded', true], [500, 'upstream_error', true], [503, 'upstream_unavailable', true], [529, 'upstream_unavailable', true]] as const) {
     test(`status ${status} → ${code} (retryable ${retryable}) keeping the upstream message`, async () => {
       next = { status, headers: { 'retry-after': '2' }, body: JSON.stringify({ error: { message: `boom ${status}`, type: 'x', param: 'messages' } }) };
       await assert.rejects(adapterFor('openai').chat(deployment(), request, {}), (error: unknown) => {
@@ -196,7 +196,7 @@ describe('http path against a local server', () => {
     next = { status: 429, body: fixture('gemini-error-429.json') };
     await assert.rejects(adapterFor('gemini').chat(other('gemini'), request, {}), (error: unknown) => {
       const arbiter = error as ArbiterError;
-      return arbiter.code === 'rate_limited' && arbiter.retryAfterMs === 27_000 && arbiter.retryable;
+      return arbiter.code === 'rate_limit_exceeded' && arbiter.retryAfterMs === 27_000 && arbiter.retryable;
     });
   });
 

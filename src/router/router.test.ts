@@ -92,7 +92,7 @@ describe('executeChain', () => {
     let calls = 0;
     const result = await executeChain({
       chain, policy: retryPolicy, sleep: async (ms) => { sleeps.push(ms); }, random: () => 0.5,
-      attempt: async () => { calls++; if (calls === 1) throw new ArbiterError('rate_limited', 'slow down', { retryAfterMs: 1200 }); return 'ok'; },
+      attempt: async () => { calls++; if (calls === 1) throw new ArbiterError('rate_limit_exceeded', 'slow down', { retryAfterMs: 1200 }); return 'ok'; },
     });
     assert.equal(result.value, 'ok');
     assert.deepEqual(sleeps, [1200]);
@@ -114,7 +114,7 @@ describe('executeChain', () => {
     const sleeps: number[] = [];
     const result = await executeChain({
       chain, policy: retryPolicy, sleep: async (ms) => { sleeps.push(ms); },
-      attempt: async (d) => { if (d.name === 'a') throw new ArbiterError('rate_limited', 'later', { retryAfterMs: 60_000 }); return d.name; },
+      attempt: async (d) => { if (d.name === 'a') throw new ArbiterError('rate_limit_exceeded', 'later', { retryAfterMs: 60_000 }); return d.name; },
     });
     assert.equal(result.value, 'b');
     assert.deepEqual(sleeps, []);
@@ -130,9 +130,9 @@ describe('executeChain', () => {
   });
 
   test('all failing with the same status keeps it (429 stays 429 with Retry-After); mixed gives 502', async () => {
-    await assert.rejects(executeChain({ chain, policy: { ...retryPolicy, maxAttempts: 1 }, attempt: async () => { throw new ArbiterError('rate_limited', 'x', { retryAfterMs: 2000 }); } }),
+    await assert.rejects(executeChain({ chain, policy: { ...retryPolicy, maxAttempts: 1 }, attempt: async () => { throw new ArbiterError('rate_limit_exceeded', 'x', { retryAfterMs: 2000 }); } }),
       (error: unknown) => (error as ArbiterError).status === 429 && (error as ArbiterError).retryAfterMs === 2000);
-    await assert.rejects(executeChain({ chain, policy: { ...retryPolicy, maxAttempts: 1 }, attempt: async (d) => { throw new ArbiterError(d.name === 'a' ? 'rate_limited' : 'upstream_timeout', 'x'); } }),
+    await assert.rejects(executeChain({ chain, policy: { ...retryPolicy, maxAttempts: 1 }, attempt: async (d) => { throw new ArbiterError(d.name === 'a' ? 'rate_limit_exceeded' : 'upstream_timeout', 'x'); } }),
       (error: unknown) => (error as ArbiterError).code === 'all_targets_failed' && (error as ArbiterError).status === 502);
   });
 });

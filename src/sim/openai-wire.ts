@@ -80,7 +80,8 @@ function callId(id: string): string {
 export const openAiWire: WireFormat = {
   name: 'openai',
   error(status, message) {
-    const type = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
+    // OpenAI's 429 body: type 'requests' (or 'tokens'), code 'rate_limit_exceeded'.
+    const type = status === 429 ? 'requests' : status >= 500 ? 'server_error' : 'invalid_request_error';
     const code = status === 404 ? 'model_not_found' : status === 429 ? 'rate_limit_exceeded' : null;
     return JSON.stringify({ error: { message, type, param: null, code } });
   },

@@ -53,7 +53,7 @@ test('retryable errors are retried honouring Retry-After; others become error ro
     const client = fakeChatClient({
       models: { m: { skill: 1, costNano: 10 } },
       fault: ({ prompt, attempt }) => {
-        if (prompt.endsWith(' 0') && attempt < 2) return new ArbiterError('rate_limited', 'slow down', { retryAfterMs: 1234 });
+        if (prompt.endsWith(' 0') && attempt < 2) return new ArbiterError('rate_limit_exceeded', 'slow down', { retryAfterMs: 1234 });
         if (prompt.endsWith(' 1')) return new ArbiterError('invalid_request', 'bad');
         if (prompt.endsWith(' 2')) return new ArbiterError('upstream_error', 'down');
         return undefined;

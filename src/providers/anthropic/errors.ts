@@ -17,7 +17,7 @@ export function mapAnthropicErrorType(type: string | undefined): { code: ErrorCo
     case 'permission_error': return { code: 'permission_denied', status: 403 };
     case 'not_found_error': return { code: 'not_found', status: 404 };
     case 'request_too_large': return { code: 'payload_too_large', status: 413 };
-    case 'rate_limit_error': return { code: 'rate_limited', status: 429 };
+    case 'rate_limit_error': return { code: 'rate_limit_exceeded', status: 429 };
     case 'timeout_error': return { code: 'upstream_timeout', status: 504 };
     // 529 in HTTP; OpenAI's vocabulary has no 529, 503 says the same.
     case 'overloaded_error': return { code: 'upstream_unavailable', status: 503 };

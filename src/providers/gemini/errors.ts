@@ -24,7 +24,7 @@ export function mapRpcStatus(status: string | undefined): { code: ErrorCode; sta
     case 'ABORTED':
     case 'ALREADY_EXISTS':
       return { code: 'conflict', status: 409 };
-    case 'RESOURCE_EXHAUSTED': return { code: 'rate_limited', status: 429 };
+    case 'RESOURCE_EXHAUSTED': return { code: 'rate_limit_exceeded', status: 429 };
     case 'UNAVAILABLE': return { code: 'upstream_unavailable', status: 503 };
     case 'DEADLINE_EXCEEDED': return { code: 'upstream_timeout', status: 504 };
     case 'INTERNAL':

@@ -24,7 +24,7 @@ export const parseOpenAIError: ErrorMessageParser = (body) => {
 function mapStreamErrorKind(error: OpenAIErrorObject): { code: ErrorCode; status: number } {
   const kind = `${typeof error.code === 'string' ? error.code : ''} ${typeof error.type === 'string' ? error.type : ''}`;
   if (/context_length_exceeded/.test(kind)) return { code: 'context_length_exceeded', status: 400 };
-  if (/rate_limit|requests|tokens/.test(kind)) return { code: 'rate_limited', status: 429 };
+  if (/rate_limit|requests|tokens/.test(kind)) return { code: 'rate_limit_exceeded', status: 429 };
   if (/invalid_request/.test(kind)) return { code: 'invalid_request', status: 400 };
   if (/timeout/.test(kind)) return { code: 'upstream_timeout', status: 504 };
   if (/overloaded|unavailable/.test(kind)) return { code: 'upstream_unavailable', status: 503 };
