@@ -3,7 +3,8 @@
  * model makes anyway are replaced by a refusal in responses and streams.
  */
 import type { ChatRequest } from '../core/chat-request.js';
-import type { ChatChunk, ChatResponse, ChunkChoice, ChunkToolCall, ToolCall } from '../core/chat-response.js';
+import type { ChatResponse, ChunkChoice, ChunkToolCall, ToolCall } from '../core/chat-response.js';
+import { chunkOf, type StreamItem } from '../core/stream-item.js';
 
 export function isToolAllowed(name: string, allowed: readonly string[] | null): boolean {
   return allowed === null || allowed.includes(name);
@@ -78,7 +79,7 @@ interface ChoiceState {
  * calls, re-indexes the rest, and rewrites the finish reason when nothing allowed remains.
  * `onBlocked` receives each blocked tool name as soon as it is known.
  */
-export async function* enforceToolStream(chunks: AsyncIterable<ChatChunk>, allowed: readonly string[] | null, onBlocked: (name: string) => void = () => undefined): AsyncIterable<ChatChunk> {
+export async function* enforceToolStream(chunks: AsyncIterable<StreamItem>, allowed: readonly string[] | null, onBlocked: (name: string) => void = () => undefined): AsyncIterable<StreamItem> {
   if (allowed === null) {
     yield* chunks;
     return;
@@ -92,7 +93,9 @@ export async function* enforceToolStream(chunks: AsyncIterable<ChatChunk>, allow
     }
     return state;
   };
-  for await (const chunk of chunks) {
+  for await (const item of chunks) {
+    // Every chunk is read here, unparsed ones too: a finish may need the refusal note.
+    const chunk = chunkOf(item);
     if (chunk.choices.length === 0) {
       yield chunk;
       continue;

@@ -3,6 +3,7 @@
  * response cache, and callers that stream only to measure time to first token.
  */
 import type { ChatChunk, ChatChoice, ChatResponse, FinishReason, ToolCall, ToolCallExtra, Usage } from './chat-response.js';
+import { RawChunk, chunkOf, type StreamItem } from './stream-item.js';
 
 interface ChoiceState {
   content: string;
@@ -19,8 +20,15 @@ export class ChunkAssembler {
   private created = 0;
   private readonly choices = new Map<number, ChoiceState>();
   private usage: Usage | undefined;
+  /** Chunks not applied yet: from the first unparsed one on, in order, until a response is asked for. */
+  private deferred: StreamItem[] = [];
 
-  add(chunk: ChatChunk): void {
+  add(item: StreamItem): void {
+    if (item instanceof RawChunk || this.deferred.length > 0) this.deferred.push(item);
+    else this.apply(item);
+  }
+
+  private apply(chunk: ChatChunk): void {
     this.id ||= chunk.id;
     this.model ||= chunk.model;
     this.created ||= chunk.created;
@@ -47,7 +55,11 @@ export class ChunkAssembler {
     if (chunk.usage) this.usage = chunk.usage;
   }
 
-  toResponse(usage: Usage | undefined = this.usage): ChatResponse {
+  toResponse(usage?: Usage): ChatResponse {
+    const pending = this.deferred;
+    this.deferred = [];
+    for (const item of pending) this.apply(chunkOf(item));
+    usage ??= this.usage;
     return {
       id: this.id,
       object: 'chat.completion',

@@ -5,9 +5,10 @@
  */
 import type { Dispatcher } from 'undici';
 import type { ChatRequest } from './chat-request.js';
-import type { ChatChunk, ChatResponse } from './chat-response.js';
+import type { ChatResponse } from './chat-response.js';
 import type { EmbeddingRequest, EmbeddingResponse } from './embeddings.js';
 import type { CancelSignal } from './cancel-signal.js';
+import type { StreamItem } from './stream-item.js';
 
 export type ProviderKind = 'openai' | 'anthropic' | 'gemini' | 'openai-compatible';
 
@@ -54,6 +55,6 @@ export interface ProviderAdapter {
    * Resolves once the upstream accepted the stream (2xx headers), so failures before the first
    * byte can still be retried elsewhere; the iterable yields canonical chunks.
    */
-  chatStream(deployment: Deployment, request: ChatRequest, options: ProviderCallOptions): Promise<AsyncIterable<ChatChunk>>;
+  chatStream(deployment: Deployment, request: ChatRequest, options: ProviderCallOptions): Promise<AsyncIterable<StreamItem>>;
   embed?(deployment: Deployment, request: EmbeddingRequest, options: ProviderCallOptions): Promise<EmbeddingResponse>;
 }

@@ -4,7 +4,8 @@
  * metrics) after it. `finish` runs exactly once per admitted request, whatever happened.
  */
 import type { ChatRequest } from '../core/chat-request.js';
-import type { ChatChunk, ChatResponse, Usage } from '../core/chat-response.js';
+import type { ChatResponse, Usage } from '../core/chat-response.js';
+import type { StreamItem } from '../core/stream-item.js';
 import type { Deployment } from '../core/provider.js';
 import type { NanoUsd } from '../core/money.js';
 import type { EmbeddingRequest } from '../core/embeddings.js';
@@ -32,7 +33,7 @@ export interface ChatAdmission {
   cachedResponse?: ChatResponse;
   upstreamHeaders?: Record<string, string>;
   enforceResponse(response: ChatResponse): ChatResponse;
-  enforceStream(chunks: AsyncIterable<ChatChunk>): AsyncIterable<ChatChunk>;
+  enforceStream(chunks: AsyncIterable<StreamItem>): AsyncIterable<StreamItem>;
   finish(outcome: ChatOutcome): void;
 }
 

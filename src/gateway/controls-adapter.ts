@@ -270,8 +270,9 @@ export async function createControls(options: ControlsOptions): Promise<Controls
           const usage = outcome.usage ?? outcome.response?.usage;
           const totalTokens = usage ? usage.prompt_tokens + usage.completion_tokens : 0;
           settleBudgets(reservations, outcome.costNano, totalTokens);
-          const toolCalls = outcome.response?.choices.reduce((sum, choice) => sum + (choice.message.tool_calls?.length ?? 0), 0) ?? 0;
           if (key && !outcome.cacheHit) {
+            // Counted only under a limit: a streamed response is rebuilt to count them.
+            const toolCalls = key.toolCallsPerMinute === null ? 0 : outcome.response?.choices.reduce((sum, choice) => sum + (choice.message.tool_calls?.length ?? 0), 0) ?? 0;
             if (key.toolCallsPerMinute !== null && toolCalls > 0) limiter.consume(`${key.id}:tool_calls`, key.toolCallsPerMinute, toolCalls, { force: true }).catch(() => undefined);
             if (key.tpm !== null && usage) limiter.consume(`${key.id}:tpm`, key.tpm, usage.completion_tokens, { force: true }).catch(() => undefined);
           }

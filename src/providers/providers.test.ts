@@ -5,7 +5,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseChatRequest } from '../core/chat-request.js';
 import { ChunkAssembler } from '../core/chunk-assembler.js';
-import type { ChatChunk } from '../core/chat-response.js';
 import { ArbiterError } from '../core/errors.js';
 import type { Deployment } from '../core/provider.js';
 import { toAnthropicRequest, JSON_TOOL } from './anthropic/request.js';
@@ -16,10 +15,11 @@ import { fromGeminiResponse } from './gemini/response.js';
 import { mapGeminiStream } from './gemini/stream.js';
 import { parseSse } from './sse.js';
 import { adapterFor, resolveDeployment } from './registry.js';
+import type { StreamItem } from '../core/stream-item.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
 async function* lines<T>(items: T[]): AsyncIterable<T> { for (const item of items) yield item; }
-async function collect(chunks: AsyncIterable<ChatChunk>) {
+async function collect(chunks: AsyncIterable<StreamItem>) {
   const assembler = new ChunkAssembler();
   for await (const chunk of chunks) assembler.add(chunk);
   return assembler.toResponse();

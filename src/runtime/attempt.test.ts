@@ -5,6 +5,7 @@ import type { ChatChunk } from '../core/chat-response.js';
 import type { Deployment, ProviderAdapter } from '../core/provider.js';
 import { executeChain } from '../router/execute-chain.js';
 import { attemptStream, type AttemptDeps } from './attempt.js';
+import { chunkOf, type StreamItem } from '../core/stream-item.js';
 
 function deployment(name: string): Deployment {
   return { name, model: 'm', provider: 'openai', upstreamModel: 'm', baseUrl: 'http://x', timeouts: { connectMs: 1, firstByteMs: 1, totalMs: 1 } };
@@ -30,9 +31,9 @@ const deps: AttemptDeps = {
   callOptions: () => ({}) as ReturnType<AttemptDeps['callOptions']>,
 };
 
-async function collect(stream: AsyncIterable<ChatChunk>): Promise<string> {
+async function collect(stream: AsyncIterable<StreamItem>): Promise<string> {
   let text = '';
-  for await (const c of stream) text += c.choices[0]?.delta.content ?? '';
+  for await (const c of stream) text += chunkOf(c).choices[0]?.delta.content ?? '';
   return text;
 }
 

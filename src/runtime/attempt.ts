@@ -3,7 +3,8 @@
  * need to know about it (latency, cost). Retries and fallbacks live in the router.
  */
 import type { ChatRequest } from '../core/chat-request.js';
-import type { ChatChunk, ChatResponse } from '../core/chat-response.js';
+import type { ChatResponse } from '../core/chat-response.js';
+import type { StreamItem } from '../core/stream-item.js';
 import type { Deployment, ProviderAdapter, ProviderCallOptions } from '../core/provider.js';
 import { ArbiterError } from '../core/errors.js';
 import type { CancelSignal } from '../core/cancel-signal.js';
@@ -21,14 +22,14 @@ export async function attemptChat(deps: AttemptDeps, deployment: Deployment, req
  * Starts a stream and waits for its first chunk, so a stream that dies before its first byte
  * counts as a failed attempt (and can fall back) instead of a broken response to the client.
  */
-export async function attemptStream(deps: AttemptDeps, deployment: Deployment, request: ChatRequest, signal?: CancelSignal, headers?: Record<string, string>, requestId?: string): Promise<AsyncIterable<ChatChunk>> {
+export async function attemptStream(deps: AttemptDeps, deployment: Deployment, request: ChatRequest, signal?: CancelSignal, headers?: Record<string, string>, requestId?: string): Promise<AsyncIterable<StreamItem>> {
   const iterable = await deps.adapterFor(deployment).chatStream(deployment, request, deps.callOptions(deployment, signal, headers, requestId));
   const iterator = iterable[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) throw new ArbiterError('upstream_error', `Deployment ${deployment.name} ended the stream before sending anything.`, { retryable: true });
   return {
     [Symbol.asyncIterator]() {
-      let pending: IteratorResult<ChatChunk> | undefined = first;
+      let pending: IteratorResult<StreamItem> | undefined = first;
       return {
         next: () => {
           if (pending) {

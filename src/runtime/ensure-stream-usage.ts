@@ -2,24 +2,34 @@
  * Every stream ends with a usage chunk: the provider's when it sent one (we always ask for
  * it), otherwise one counted from the streamed text, so cost and budgets never go blind.
  */
-import type { ChatChunk } from '../core/chat-response.js';
-import type { Usage } from '../core/chat-response.js';
+import type { ChatChunk, Usage } from '../core/chat-response.js';
+import { RawChunk, chunkOf, type StreamItem } from '../core/stream-item.js';
 
-export async function* ensureStreamUsage(chunks: AsyncIterable<ChatChunk>, fallback: (textOut: string) => Usage): AsyncIterable<ChatChunk> {
-  let sawUsage = false;
+function textOf(chunk: ChatChunk): string {
   let text = '';
-  let last: ChatChunk | undefined;
-  for await (const chunk of chunks) {
-    last = chunk;
-    if (chunk.usage) sawUsage = true;
-    for (const choice of chunk.choices) {
-      text += choice.delta.content ?? '';
-      text += choice.delta.reasoning_content ?? '';
-      for (const call of choice.delta.tool_calls ?? []) text += (call.function?.name ?? '') + (call.function?.arguments ?? '');
-    }
-    yield chunk;
+  for (const choice of chunk.choices) {
+    text += choice.delta.content ?? '';
+    text += choice.delta.reasoning_content ?? '';
+    for (const call of choice.delta.tool_calls ?? []) text += (call.function?.name ?? '') + (call.function?.arguments ?? '');
   }
+  return text;
+}
+
+export async function* ensureStreamUsage(chunks: AsyncIterable<StreamItem>, fallback: (textOut: string) => Usage): AsyncIterable<StreamItem> {
+  let sawUsage = false;
+  // The text is only needed when no usage comes, which is known at the end: keep the chunks.
+  const seen: StreamItem[] = [];
+  for await (const item of chunks) {
+    seen.push(item);
+    // A RawChunk was passed on because it has no usage object.
+    if (!(item instanceof RawChunk) && item.usage) sawUsage = true;
+    yield item;
+  }
+  const last = seen.at(-1);
   if (!sawUsage && last) {
-    yield { id: last.id, object: 'chat.completion.chunk', created: last.created, model: last.model, choices: [], usage: fallback(text) };
+    const tail = chunkOf(last);
+    let text = '';
+    for (const item of seen) text += textOf(chunkOf(item));
+    yield { id: tail.id, object: 'chat.completion.chunk', created: tail.created, model: tail.model, choices: [], usage: fallback(text) };
   }
 }

@@ -5,6 +5,7 @@
 import type { ChatClient } from '../core/chat-client.js';
 import { ChunkAssembler } from '../core/chunk-assembler.js';
 import type { Runtime } from './types.js';
+import { RawChunk } from '../core/stream-item.js';
 
 export function createRuntimeChatClient(runtime: Runtime): ChatClient {
   return {
@@ -15,9 +16,10 @@ export function createRuntimeChatClient(runtime: Runtime): ChatClient {
       const execution = await runtime.executeStream(target, streamed, { signal: options.signal, headers: options.headers });
       const assembler = new ChunkAssembler();
       let ttftMs: number | undefined;
-      for await (const chunk of execution.chunks) {
-        if (ttftMs === undefined && chunk.choices.length > 0) ttftMs = performance.now() - started;
-        assembler.add(chunk);
+      for await (const item of execution.chunks) {
+        // An unparsed chunk is a content delta: choices are there.
+        if (ttftMs === undefined && (item instanceof RawChunk || item.choices.length > 0)) ttftMs = performance.now() - started;
+        assembler.add(item);
       }
       const response = assembler.toResponse();
       return {

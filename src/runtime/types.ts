@@ -4,7 +4,8 @@
  * through the ChatClient interface).
  */
 import type { ChatRequest } from '../core/chat-request.js';
-import type { ChatChunk, ChatResponse, Usage } from '../core/chat-response.js';
+import type { ChatResponse, Usage } from '../core/chat-response.js';
+import type { StreamItem } from '../core/stream-item.js';
 import type { ChatClient } from '../core/chat-client.js';
 import type { Deployment } from '../core/provider.js';
 import type { EmbeddingRequest, EmbeddingResponse } from '../core/embeddings.js';
@@ -58,7 +59,7 @@ export interface ChatExecution extends ExecutionMeta {
 
 export interface StreamExecution extends ExecutionMeta {
   /** Canonical chunks, the first already received from upstream (so it can't fail before byte one). */
-  chunks: AsyncIterable<ChatChunk>;
+  chunks: AsyncIterable<StreamItem>;
 }
 
 export interface CallOptions {

@@ -15,6 +15,7 @@ import { SseWriter } from '../sse-writer.js';
 import { toArbiterError } from '../error-response.js';
 import { ChunkAssembler } from '../../core/chunk-assembler.js';
 import { wireTextOf } from '../../core/wire-text.js';
+import { RawChunk } from '../../core/stream-item.js';
 import type { ChatAdmission, ChatControls, ChatOutcome } from '../chat-controls.js';
 
 export interface ChatRouteDeps {
@@ -118,8 +119,17 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
   const enforced = admission.enforceStream(execution.chunks);
   const untouched = enforced === execution.chunks;
   try {
-    for await (const rawChunk of enforced) {
+    for await (const item of enforced) {
       if (outcome.firstTokenMs === undefined) outcome.firstTokenMs = Date.now() - ctx.startedAt;
+      if (item instanceof RawChunk) {
+        // Passed on unparsed because it carries no usage, error or tool call: its own text goes out.
+        assembler.add(item);
+        const backpressure = writer.send(undefined, item.text);
+        if (backpressure) await backpressure;
+        if (ctx.signal.aborted) return;
+        continue;
+      }
+      const rawChunk = item;
       const isUsageChunk = rawChunk.choices.length === 0 && rawChunk.usage;
       if (rawChunk.usage) {
         const costNano = deps.runtime.costOf(execution.deployment, rawChunk.usage);
@@ -134,7 +144,7 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
       if (backpressure) await backpressure;
       if (ctx.signal.aborted) return;
     }
-    outcome.response = assembler.toResponse(outcome.usage);
+    assembleLater(outcome, assembler);
     writer.end();
   } catch (error) {
     const arbiterError = toArbiterError(error, ctx.requestId);
@@ -143,6 +153,29 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
     if (ctx.signal.aborted) return;
     writer.fail(arbiterError);
   }
+}
+
+/**
+ * The whole response is rebuilt only if something asks for it (the audit's stored bodies, the
+ * cache, a tool-call limit): rebuilding parses every chunk that went out unparsed. A stream
+ * whose chunks turn out not to parse has no response to keep.
+ */
+function assembleLater(outcome: ChatOutcome, assembler: ChunkAssembler): void {
+  let assembled: ChatResponse | undefined;
+  let failed = false;
+  Object.defineProperty(outcome, 'response', {
+    configurable: true,
+    enumerable: true,
+    get(): ChatResponse | undefined {
+      if (assembled || failed) return assembled;
+      try {
+        assembled = assembler.toResponse(outcome.usage);
+      } catch {
+        failed = true;
+      }
+      return assembled;
+    },
+  });
 }
 
 /** Replays a cached response as a stream so cached and live answers look alike to clients. */

@@ -5,6 +5,7 @@
  */
 import type { ChatRequest } from '../../core/chat-request.js';
 import type { ChatChunk, ChatResponse } from '../../core/chat-response.js';
+import { RawChunk, type StreamItem } from '../../core/stream-item.js';
 import { ArbiterError } from '../../core/errors.js';
 import { rememberWireText } from '../../core/wire-text.js';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../core/embeddings.js';
@@ -83,7 +84,21 @@ export function fromOpenAIResponse(body: unknown, deployment: Deployment, quirks
   return response;
 }
 
-export async function* mapOpenAIStream(events: AsyncIterable<{ data: string }>, deployment: Deployment, quirks: PresetQuirks): AsyncIterable<ChatChunk> {
+/**
+ * Keys whose presence means a chunk must be parsed here: an error to raise, a usage figure to
+ * bill, tool calls the controls may filter, reasoning to copy onto `reasoning_content`. The
+ * text is JSON, where a quote inside a string is always escaped, so `"name"` followed by a
+ * colon can only be a key; a false match only costs a parse.
+ */
+const NEEDS_PARSE = /"(?:usage"\s*:\s*\{|error"|tool_calls"|reasoning)/;
+
+/** A one-line JSON object with choices and none of the keys above: forwarded as it came. */
+function isPlainChunk(text: string, reasoningField: string | undefined): boolean {
+  return text.charCodeAt(0) === 123 && text.charCodeAt(text.length - 1) === 125 && text.includes('"choices":[')
+    && text.indexOf('\n') === -1 && !NEEDS_PARSE.test(text) && (reasoningField === undefined || !text.includes(`"${reasoningField}"`));
+}
+
+export async function* mapOpenAIStream(events: AsyncIterable<{ data: string }>, deployment: Deployment, quirks: PresetQuirks): AsyncIterable<StreamItem> {
   let done = false;
   for await (const event of events) {
     // Read on to the body's end rather than break: leaving the loop early destroys the body
@@ -91,6 +106,10 @@ export async function* mapOpenAIStream(events: AsyncIterable<{ data: string }>, 
     // Anything after [DONE] is ignored; the deployment's timeouts bound a body that never ends.
     if (done) continue;
     if (event.data === '[DONE]') { done = true; continue; }
+    if (isPlainChunk(event.data, quirks.reasoningField)) {
+      yield new RawChunk(event.data, deployment.name);
+      continue;
+    }
     let chunk: unknown;
     try {
       chunk = JSON.parse(event.data);

@@ -8,6 +8,7 @@ import { presets } from '../openai-compatible/presets.js';
 import { parseOpenAIError } from './errors.js';
 import { fromOpenAIResponse, mapOpenAIStream, toOpenAIRequest } from './index.js';
 import { wireTextOf } from '../../core/wire-text.js';
+import { RawChunk, chunkOf, type StreamItem } from '../../core/stream-item.js';
 
 const deployment = (preset?: string): Deployment => ({
   name: preset ?? 'openai', model: 'm', provider: preset ? 'openai-compatible' : 'openai', ...(preset ? { preset } : {}),
@@ -16,14 +17,39 @@ const deployment = (preset?: string): Deployment => ({
 const quirks = (preset?: string) => (preset ? presets[preset]!.quirks : {});
 
 describe('openai responses and streams', () => {
-  test('a chunk mapped unchanged keeps its wire text; one whose reasoning field was copied does not', async () => {
-    const plain = '{"id":"1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":null}]}';
+  test('a plain content delta passes on as its own text, parsed only when read; one whose reasoning field was copied is rebuilt', async () => {
+    const plain = '{"id":"1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"hi \\"usage\\": {x}"},"finish_reason":null}],"usage":null}';
     const vendor = '{"id":"1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"reasoning":"think"},"finish_reason":null}]}';
-    const chunks = await collectChunks(mapOpenAIStream(iterate([{ data: plain }, { data: vendor }, { data: '[DONE]' }]), deployment(), {}));
-    assert.equal(wireTextOf(chunks[0]!), plain);
+    const items: StreamItem[] = [];
+    for await (const item of mapOpenAIStream(iterate([{ data: plain }, { data: vendor }, { data: '[DONE]' }]), deployment(), {})) items.push(item);
+    assert.ok(items[0] instanceof RawChunk);
+    assert.equal(items[0].text, plain);
+    assert.equal(chunkOf(items[0]).choices[0]!.delta.content, 'hi "usage": {x}');
     // The canonical chunk gained reasoning_content: its old text would drop it.
-    assert.equal(chunks[1]!.choices[0]!.delta.reasoning_content, 'think');
-    assert.equal(wireTextOf(chunks[1]!), undefined);
+    assert.ok(!(items[1] instanceof RawChunk));
+    assert.equal(chunkOf(items[1]!).choices[0]!.delta.reasoning_content, 'think');
+    assert.equal(wireTextOf(chunkOf(items[1]!)), undefined);
+  });
+
+  test('chunks with usage, tool calls or an error, or not one JSON object, are parsed on the spot', async () => {
+    const base = '"id":"1","object":"chat.completion.chunk","created":1,"model":"m"';
+    const usage = `{${base},"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}`;
+    const tools = `{${base},"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c","type":"function","function":{"name":"f","arguments":""}}]},"finish_reason":null}]}`;
+    const unchanged = `{${base},"choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":null}]}`;
+    const items: StreamItem[] = [];
+    for await (const item of mapOpenAIStream(iterate([{ data: tools }, { data: unchanged }, { data: usage }, { data: '[DONE]' }]), deployment(), {})) items.push(item);
+    assert.deepEqual(items.map((item) => item instanceof RawChunk), [false, true, false]);
+    assert.equal(chunkOf(items[2]!).usage?.total_tokens, 5);
+    // An unchanged parsed chunk still leaves as the upstream wrote it.
+    assert.equal(wireTextOf(chunkOf(items[0]!)), tools);
+    const error = `{"error":{"message":"slow down","type":"requests","code":"rate_limit_exceeded"},"choices":[]}`;
+    await assert.rejects(collectChunks(mapOpenAIStream(iterate([{ data: error }]), deployment(), {})), (e: unknown) => (e as ArbiterError).status === 429);
+    await assert.rejects(collectChunks(mapOpenAIStream(iterate([{ data: `{${base},"choices":[{"delta":{"content":"cut` }]), deployment(), {})), (e: unknown) => (e as ArbiterError).code === 'upstream_error');
+  });
+
+  test('an unparsed chunk that turns out malformed fails when read, as an upstream error', () => {
+    const broken = new RawChunk('{"choices":[},"x":1}', 'dep');
+    assert.throws(() => chunkOf(broken), (e: unknown) => e instanceof ArbiterError && e.code === 'upstream_error' && /dep/.test(e.message));
   });
 
   test('a chat.completion passes through with cached and reasoning token details', () => {
@@ -57,7 +83,7 @@ describe('openai responses and streams', () => {
   test('an error object mid-stream becomes a mapped error after the text so far', async () => {
     const seen: string[] = [];
     await assert.rejects((async () => {
-      for await (const chunk of mapOpenAIStream(iterate(fixtureEvents('openai-stream-error.chunks.txt')), deployment(), {})) seen.push(chunk.choices[0]?.delta.content ?? '');
+      for await (const chunk of mapOpenAIStream(iterate(fixtureEvents('openai-stream-error.chunks.txt')), deployment(), {})) seen.push(chunkOf(chunk).choices[0]?.delta.content ?? '');
     })(), (error: unknown) => error instanceof ArbiterError && error.status === 502 && error.retryable && /server had an error/.test(error.message));
     assert.deepEqual(seen, ['Once']);
     await assert.rejects(collectChunks(mapOpenAIStream(iterate([{ data: '{"error":{"message":"slow down","type":"requests","code":"rate_limit_exceeded"}}' }]), deployment(), {})), (error: unknown) => (error as ArbiterError).status === 429);
