@@ -90,12 +90,30 @@ export function fromOpenAIResponse(body: unknown, deployment: Deployment, quirks
  * text is JSON, where a quote inside a string is always escaped, so `"name"` followed by a
  * colon can only be a key; a false match only costs a parse.
  */
-const NEEDS_PARSE = /"(?:usage"\s*:\s*\{|error"|tool_calls"|reasoning)/;
+function needsParse(text: string, reasoningField: string | undefined): boolean {
+  // indexOf scans run several times faster than one regular expression over the same text.
+  if (text.includes('"error"') || text.includes('"tool_calls"') || text.includes('"reasoning')) return true;
+  if (reasoningField !== undefined && text.includes(`"${reasoningField}"`)) return true;
+  // "usage" as an object (OpenAI sends "usage":null on every chunk but the last).
+  for (let at = text.indexOf('"usage"'); at !== -1; at = text.indexOf('"usage"', at + 7)) {
+    let i = at + 7;
+    while (isJsonSpace(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(i) !== 58) continue;
+    i++;
+    while (isJsonSpace(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(i) === 123) return true;
+  }
+  return false;
+}
 
-/** A one-line JSON object with choices and none of the keys above: forwarded as it came. */
+function isJsonSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+/** A one-line JSON object with choices and none of those keys: forwarded as it came. */
 function isPlainChunk(text: string, reasoningField: string | undefined): boolean {
   return text.charCodeAt(0) === 123 && text.charCodeAt(text.length - 1) === 125 && text.includes('"choices":[')
-    && text.indexOf('\n') === -1 && !NEEDS_PARSE.test(text) && (reasoningField === undefined || !text.includes(`"${reasoningField}"`));
+    && text.indexOf('\n') === -1 && !needsParse(text, reasoningField);
 }
 
 export async function* mapOpenAIStream(events: AsyncIterable<{ data: string }>, deployment: Deployment, quirks: PresetQuirks): AsyncIterable<StreamItem> {

@@ -33,7 +33,7 @@ describe('openai responses and streams', () => {
 
   test('chunks with usage, tool calls or an error, or not one JSON object, are parsed on the spot', async () => {
     const base = '"id":"1","object":"chat.completion.chunk","created":1,"model":"m"';
-    const usage = `{${base},"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}`;
+    const usage = `{${base},"choices":[],"usage" :\t{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}`;
     const tools = `{${base},"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c","type":"function","function":{"name":"f","arguments":""}}]},"finish_reason":null}]}`;
     const unchanged = `{${base},"choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":null}]}`;
     const items: StreamItem[] = [];
