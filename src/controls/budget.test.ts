@@ -71,6 +71,10 @@ test('budget periods roll over in UTC with an injected clock', () => {
   assert.equal(periodKey('week', Date.UTC(2025, 1, 3, 0)), 'w2025-02-03');
   assert.equal(periodEnd('month', lastSecondOfJan), firstOfFeb);
   assert.equal(periodEnd('week', Date.UTC(2025, 1, 2, 12)), Date.UTC(2025, 1, 3));
+  // The current period is remembered; a clock that moves back still gets its own period.
+  assert.equal(periodKey('day', lastSecondOfJan), '2025-01-31');
+  assert.equal(periodKey('day', lastSecondOfJan - 86_400_000), '2025-01-30');
+  assert.equal(periodEnd('day', lastSecondOfJan), firstOfFeb);
   assert.deepEqual(parseUsdBudget('50usd/month'), { kind: 'usd', limit: 50_000_000_000, period: 'month' });
 });
 

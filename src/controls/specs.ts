@@ -37,25 +37,37 @@ export function describeBudget(spec: BudgetSpec): string {
   return spec.kind === 'usd' ? `${formatUsd2(spec.limit)}/${spec.period}` : `${formatTokens(spec.limit)} tokens/${spec.period}`;
 }
 
-/** Period identifier in UTC: `2025-01-31`, `2025-W05` (ISO week, Monday start), `2025-01`. */
-export function periodKey(period: BudgetPeriod, now: number): string {
+interface PeriodSpan { start: number; end: number; key: string }
+
+function spanOf(period: BudgetPeriod, now: number): PeriodSpan {
   const date = new Date(now);
   const y = date.getUTCFullYear();
-  const m = String(date.getUTCMonth() + 1).padStart(2, '0');
-  if (period === 'month') return `${y}-${m}`;
-  if (period === 'day') return `${y}-${m}-${String(date.getUTCDate()).padStart(2, '0')}`;
+  const mo = date.getUTCMonth();
+  const m = String(mo + 1).padStart(2, '0');
+  if (period === 'month') return { start: Date.UTC(y, mo, 1), end: Date.UTC(y, mo + 1, 1), key: `${y}-${m}` };
+  if (period === 'day') return { start: Date.UTC(y, mo, date.getUTCDate()), end: Date.UTC(y, mo, date.getUTCDate() + 1), key: `${y}-${m}-${String(date.getUTCDate()).padStart(2, '0')}` };
   const day = (date.getUTCDay() + 6) % 7;
-  const monday = new Date(Date.UTC(y, date.getUTCMonth(), date.getUTCDate() - day));
-  return `w${monday.toISOString().slice(0, 10)}`;
+  const start = Date.UTC(y, mo, date.getUTCDate() - day);
+  return { start, end: Date.UTC(y, mo, date.getUTCDate() - day + 7), key: `w${new Date(start).toISOString().slice(0, 10)}` };
+}
+
+// Every budgeted request asks for its period; the answer changes once a day at most.
+const currentSpans = new Map<BudgetPeriod, PeriodSpan>();
+
+function periodSpan(period: BudgetPeriod, now: number): PeriodSpan {
+  const cached = currentSpans.get(period);
+  if (cached && now >= cached.start && now < cached.end) return cached;
+  const span = spanOf(period, now);
+  currentSpans.set(period, span);
+  return span;
+}
+
+/** Period identifier in UTC: `2025-01-31`, `w2025-01-27` (ISO week, Monday start), `2025-01`. */
+export function periodKey(period: BudgetPeriod, now: number): string {
+  return periodSpan(period, now).key;
 }
 
 /** When the period containing `now` ends (epoch ms, UTC). */
 export function periodEnd(period: BudgetPeriod, now: number): number {
-  const date = new Date(now);
-  const y = date.getUTCFullYear();
-  const mo = date.getUTCMonth();
-  if (period === 'month') return Date.UTC(y, mo + 1, 1);
-  if (period === 'day') return Date.UTC(y, mo, date.getUTCDate() + 1);
-  const day = (date.getUTCDay() + 6) % 7;
-  return Date.UTC(y, mo, date.getUTCDate() - day + 7);
+  return periodSpan(period, now).end;
 }

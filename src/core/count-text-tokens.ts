@@ -1,6 +1,6 @@
 /**
  * Exact BPE token counts for OpenAI's encodings (gpt-tokenizer), made safe for untrusted
- * text: it never throws, stays linear on pathological input, and caches counts of long
+ * text: it never throws, stays linear on pathological input, and caches counts of repeated
  * strings so a system prompt sent with every request is encoded once.
  */
 import { createRequire } from 'node:module';
@@ -102,9 +102,15 @@ function countSampled(encoder: Encoder, text: string): number {
   return Math.ceil((sampledTokens / sampledChars) * text.length);
 }
 
-/** Counts of long strings, keyed by the string itself (V8 hashes a string once). */
-const CACHE_MIN_CHARS = 2_048;
+/**
+ * Counts keyed by the string itself (V8 hashes a string once). Chat traffic repeats text: a
+ * system prompt on every request, and every earlier turn of a conversation on each new one,
+ * which without a cache is counted again per turn. A lookup costs a tenth of counting even a
+ * short sentence. Bounded by characters and by entries.
+ */
+const CACHE_MIN_CHARS = 16;
 const CACHE_MAX_CHARS = 16_000_000;
+const CACHE_MAX_ENTRIES = 100_000;
 const caches = new Map<EncodingName, Map<string, number>>();
 let cachedChars = 0;
 
@@ -120,7 +126,7 @@ function cacheFor(encoding: EncodingName): Map<string, number> {
 function remember(cache: Map<string, number>, text: string, count: number): void {
   cache.set(text, count);
   cachedChars += text.length;
-  while (cachedChars > CACHE_MAX_CHARS && cache.size > 0) {
+  while ((cachedChars > CACHE_MAX_CHARS || cache.size > CACHE_MAX_ENTRIES) && cache.size > 0) {
     const oldest = cache.keys().next();
     if (oldest.done) break;
     cache.delete(oldest.value);
