@@ -3,7 +3,7 @@
  * response cache, and callers that stream only to measure time to first token.
  */
 import type { ChatChunk, ChatChoice, ChatResponse, FinishReason, ToolCall, ToolCallExtra, Usage } from './chat-response.js';
-import { RawChunk, chunkOf, type StreamItem } from './stream-item.js';
+import { MAX_DEFERRED_CHUNKS, RawChunk, chunkOf, type StreamItem } from './stream-item.js';
 
 interface ChoiceState {
   content: string;
@@ -24,8 +24,18 @@ export class ChunkAssembler {
   private deferred: StreamItem[] = [];
 
   add(item: StreamItem): void {
-    if (item instanceof RawChunk || this.deferred.length > 0) this.deferred.push(item);
-    else this.apply(item);
+    if (item instanceof RawChunk || this.deferred.length > 0) {
+      this.deferred.push(item);
+      if (this.deferred.length > MAX_DEFERRED_CHUNKS) this.applyDeferred();
+    } else {
+      this.apply(item);
+    }
+  }
+
+  private applyDeferred(): void {
+    const pending = this.deferred;
+    this.deferred = [];
+    for (const item of pending) this.apply(chunkOf(item));
   }
 
   private apply(chunk: ChatChunk): void {
@@ -56,9 +66,7 @@ export class ChunkAssembler {
   }
 
   toResponse(usage?: Usage): ChatResponse {
-    const pending = this.deferred;
-    this.deferred = [];
-    for (const item of pending) this.apply(chunkOf(item));
+    this.applyDeferred();
     usage ??= this.usage;
     return {
       id: this.id,

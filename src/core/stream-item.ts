@@ -33,6 +33,13 @@ export class RawChunk {
 
 export type StreamItem = ChatChunk | RawChunk;
 
+/**
+ * How many chunks a consumer may hold unparsed before folding the oldest into its state: a
+ * short answer is never parsed, a long one costs a bounded amount of memory (the chunks of a
+ * 30k-token answer held whole would take megabytes per stream).
+ */
+export const MAX_DEFERRED_CHUNKS = 512;
+
 export function chunkOf(item: StreamItem): ChatChunk {
   return item instanceof RawChunk ? item.chunk() : item;
 }

@@ -3,7 +3,7 @@
  * it), otherwise one counted from the streamed text, so cost and budgets never go blind.
  */
 import type { ChatChunk, Usage } from '../core/chat-response.js';
-import { RawChunk, chunkOf, type StreamItem } from '../core/stream-item.js';
+import { MAX_DEFERRED_CHUNKS, RawChunk, chunkOf, type StreamItem } from '../core/stream-item.js';
 
 function textOf(chunk: ChatChunk): string {
   let text = '';
@@ -17,19 +17,29 @@ function textOf(chunk: ChatChunk): string {
 
 export async function* ensureStreamUsage(chunks: AsyncIterable<StreamItem>, fallback: (textOut: string) => Usage): AsyncIterable<StreamItem> {
   let sawUsage = false;
-  // The text is only needed when no usage comes, which is known at the end: keep the chunks.
-  const seen: StreamItem[] = [];
+  // The text is only needed when no usage comes, which is known at the end: chunks are kept
+  // unread, and folded into the text only past a bound (or at the end, if no usage came).
+  let seen: StreamItem[] = [];
+  let text = '';
+  let last: StreamItem | undefined;
+  const fold = () => {
+    for (const item of seen) text += textOf(chunkOf(item));
+    seen = [];
+  };
   for await (const item of chunks) {
-    seen.push(item);
+    last = item;
     // A RawChunk was passed on because it has no usage object.
     if (!(item instanceof RawChunk) && item.usage) sawUsage = true;
+    if (sawUsage) seen = [];
+    else {
+      seen.push(item);
+      if (seen.length > MAX_DEFERRED_CHUNKS) fold();
+    }
     yield item;
   }
-  const last = seen.at(-1);
   if (!sawUsage && last) {
+    fold();
     const tail = chunkOf(last);
-    let text = '';
-    for (const item of seen) text += textOf(chunkOf(item));
     yield { id: tail.id, object: 'chat.completion.chunk', created: tail.created, model: tail.model, choices: [], usage: fallback(text) };
   }
 }

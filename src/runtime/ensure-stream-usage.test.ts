@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChatChunk, Usage } from '../core/chat-response.js';
+import { ChunkAssembler } from '../core/chunk-assembler.js';
+import { RawChunk, chunkOf, type StreamItem } from '../core/stream-item.js';
+import { ensureStreamUsage } from './ensure-stream-usage.js';
+
+const raw = (i: number) => new RawChunk(JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: `w${i} ` }, finish_reason: null }] }), 'dep');
+const finish: ChatChunk = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] };
+
+async function* stream(items: StreamItem[]): AsyncIterable<StreamItem> {
+  for (const item of items) yield item;
+}
+
+test('a long stream without usage: every unparsed chunk is counted, in order, past the fold bound', async () => {
+  const items: StreamItem[] = [...Array.from({ length: 1500 }, (_, i) => raw(i)), finish];
+  let counted = '';
+  const out: StreamItem[] = [];
+  for await (const item of ensureStreamUsage(stream(items), (text) => { counted = text; return { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } satisfies Usage; })) out.push(item);
+  assert.equal(counted, Array.from({ length: 1500 }, (_, i) => `w${i} `).join(''));
+  assert.equal(chunkOf(out.at(-1)!).usage?.total_tokens, 3);
+  // The chunks themselves pass through as they came.
+  assert.equal(out[0], items[0]);
+
+  const assembler = new ChunkAssembler();
+  for (const item of out) assembler.add(item);
+  const response = assembler.toResponse();
+  assert.equal(response.choices[0]?.message.content, counted);
+  assert.equal(response.choices[0]?.finish_reason, 'stop');
+  assert.equal(response.usage?.total_tokens, 3);
+});
+
+test('a stream whose usage arrives is not counted again', async () => {
+  let called = false;
+  const usageChunk: ChatChunk = { ...finish, choices: [], usage: { prompt_tokens: 4, completion_tokens: 5, total_tokens: 9 } };
+  const out: StreamItem[] = [];
+  for await (const item of ensureStreamUsage(stream([raw(1), finish, usageChunk]), () => { called = true; return { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }; })) out.push(item);
+  assert.equal(called, false);
+  assert.equal(out.length, 3);
+});
