@@ -30,10 +30,11 @@ export async function* ensureStreamUsage(chunks: AsyncIterable<StreamItem>, fall
     last = item;
     // A RawChunk was passed on because it has no usage object.
     if (!(item instanceof RawChunk) && item.usage) sawUsage = true;
-    if (sawUsage) seen = [];
-    else {
+    if (!sawUsage) {
       seen.push(item);
       if (seen.length > MAX_DEFERRED_CHUNKS) fold();
+    } else if (seen.length > 0) {
+      seen = [];
     }
     yield item;
   }

@@ -121,26 +121,18 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
   try {
     for await (const item of enforced) {
       if (outcome.firstTokenMs === undefined) outcome.firstTokenMs = Date.now() - ctx.startedAt;
-      if (item instanceof RawChunk) {
-        // Passed on unparsed because it carries no usage, error or tool call: its own text goes out.
-        assembler.add(item);
-        const backpressure = writer.send(undefined, item.text);
-        if (backpressure) await backpressure;
-        if (ctx.signal.aborted) return;
-        continue;
-      }
-      const rawChunk = item;
-      const isUsageChunk = rawChunk.choices.length === 0 && rawChunk.usage;
-      if (rawChunk.usage) {
-        const costNano = deps.runtime.costOf(execution.deployment, rawChunk.usage);
+      // An unparsed chunk carries no usage, error or tool call: its own text goes out.
+      const raw = item instanceof RawChunk;
+      if (!raw && item.usage) {
+        const costNano = deps.runtime.costOf(execution.deployment, item.usage);
         outcome.costNano = costNano;
-        outcome.usage = rawChunk.usage;
-        if (wantsUsage) await writer.send({ ...rawChunk, usage: withCost(rawChunk.usage, costNano) });
-        else if (!isUsageChunk) await writer.send({ ...rawChunk, usage: undefined });
+        outcome.usage = item.usage;
+        if (wantsUsage) await writer.send({ ...item, usage: withCost(item.usage, costNano) });
+        else if (item.choices.length > 0) await writer.send({ ...item, usage: undefined });
         continue;
       }
-      assembler.add(rawChunk);
-      const backpressure = writer.send(rawChunk, untouched ? wireTextOf(rawChunk) : undefined);
+      assembler.add(item);
+      const backpressure = raw ? writer.send(undefined, item.text) : writer.send(item, untouched ? wireTextOf(item) : undefined);
       if (backpressure) await backpressure;
       if (ctx.signal.aborted) return;
     }
