@@ -3,12 +3,12 @@
  * deployment's connect / first-byte / total timeouts, the caller's abort, and one mapping of
  * transport failures to ArbiterError. Keys travel in headers only and never in errors.
  */
-import { EventEmitter } from 'node:events';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { ArbiterError, errorCodeForStatus, parseRetryAfter, type ErrorCode } from '../core/errors.js';
 import type { Deployment, ProviderCallOptions } from '../core/provider.js';
 import { redactSecrets } from '../telemetry/logger.js';
 import type { CancelSignal } from '../core/cancel-signal.js';
+import { UpstreamBody } from './upstream-body.js';
 
 export interface DispatcherOptions { connectionsPerOrigin: number; keepAliveTimeoutMs: number; connectTimeoutMs: number }
 
@@ -47,7 +47,7 @@ export type ErrorMessageParser = (body: unknown) => UpstreamErrorDetail | undefi
 export interface UpstreamResponse {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData['body'];
+  body: UpstreamBody;
 }
 
 const MAX_ERROR_BODY = 16 * 1024;
@@ -56,10 +56,10 @@ function headerString(value: string | string[] | undefined): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {
+async function readCapped(body: UpstreamBody): Promise<string> {
   let text = '';
   for await (const chunk of body) {
-    if (text.length < MAX_ERROR_BODY) text += (chunk as Buffer).toString('utf8');
+    if (text.length < MAX_ERROR_BODY) text += chunk.toString('utf8');
   }
   return text.slice(0, MAX_ERROR_BODY);
 }
@@ -93,38 +93,78 @@ function splitUrl(url: string): { origin: string; path: string } {
 }
 
 /**
- * The upstream call's abort: an EventEmitter with `aborted`/`reason`, which undici accepts as
- * a signal. An AbortController costs an EventTarget and a prototype swap on every call.
+ * One upstream call as undici's dispatch handler: it resolves with the status and headers,
+ * then feeds the body. An abort (the caller's, or the total timeout) goes straight to
+ * undici's controller; one that comes while the request still waits for a connection fails
+ * the call at once and cancels the request when it reaches a socket.
  */
-class UpstreamAbort extends EventEmitter {
-  aborted = false;
-  reason: unknown;
+class UpstreamCall implements Dispatcher.DispatchHandler {
+  readonly head: Promise<UpstreamResponse>;
+  private resolveHead!: (response: UpstreamResponse) => void;
+  private rejectHead!: (error: unknown) => void;
+  private controller: Dispatcher.DispatchController | undefined;
+  private body: UpstreamBody | undefined;
+  private abortReason: Error | undefined;
 
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    this.emit('abort');
+  constructor(private readonly onBodySettled: () => void) {
+    this.head = new Promise<UpstreamResponse>((resolve, reject) => {
+      this.resolveHead = resolve;
+      this.rejectHead = reject;
+    });
+  }
+
+  abort(reason: Error): void {
+    if (this.controller) {
+      this.controller.abort(reason);
+    } else if (!this.abortReason) {
+      this.abortReason = reason;
+      this.rejectHead(reason);
+    }
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.abortReason) controller.abort(this.abortReason);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.body = new UpstreamBody(controller, this.onBodySettled);
+    this.resolveHead({ statusCode, headers, body: this.body });
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.body?.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.body?.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.body) this.body.fail(error);
+    else this.rejectHead(error);
   }
 }
 
-interface Deadline { signal: UpstreamAbort; release(): void }
+interface Deadline { release(): void }
 
-/** The caller's abort joined with the total timeout: one emitter and one timer, released when the body closes. */
-function linkDeadline(callerSignal: CancelSignal | undefined, totalMs: number): Deadline {
-  const upstream = new UpstreamAbort();
-  const onCallerAbort = () => upstream.abort(callerSignal?.reason);
-  const timer = setTimeout(() => upstream.abort(new DOMException('The upstream call exceeded its total timeout.', 'TimeoutError')), totalMs);
+/** The caller's abort joined with the total timeout: one timer and one listener, released when the body settles. */
+function linkDeadline(callerSignal: CancelSignal | undefined, totalMs: number, call: UpstreamCall): Deadline {
+  const onCallerAbort = () => call.abort(abortReason(callerSignal?.reason));
+  const timer = setTimeout(() => call.abort(new DOMException('The upstream call exceeded its total timeout.', 'TimeoutError')), totalMs);
   timer.unref();
-  if (callerSignal?.aborted) upstream.abort(callerSignal.reason);
+  if (callerSignal?.aborted) onCallerAbort();
   else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
   return {
-    signal: upstream,
     release() {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
     },
   };
+}
+
+function abortReason(reason: unknown): Error {
+  return reason instanceof Error ? reason : new DOMException('The caller aborted the upstream call.', 'AbortError');
 }
 
 export interface PostOptions {
@@ -139,26 +179,32 @@ export interface PostOptions {
 /** POSTs JSON; resolves with a 2xx response (body unread) or throws a mapped ArbiterError. */
 export async function postJson(options: PostOptions): Promise<UpstreamResponse> {
   const { deployment, call } = options;
-  const deadline = linkDeadline(call.signal, deployment.timeouts.totalMs);
-  let response: Dispatcher.ResponseData;
+  let released = false;
+  // The total deadline covers the body too (a stream may run for minutes); it ends with it.
+  const release = () => {
+    if (released) return;
+    released = true;
+    deadline.release();
+  };
+  const upstream = new UpstreamCall(release);
+  const deadline = linkDeadline(call.signal, deployment.timeouts.totalMs, upstream);
+  let response: UpstreamResponse;
   try {
     const { origin, path } = splitUrl(options.url);
-    response = await (call.dispatcher ?? fallbackDispatcher()).request({
+    (call.dispatcher ?? fallbackDispatcher()).dispatch({
       origin,
       path,
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...deployment.headers, ...call.headers, ...options.headers },
       body: JSON.stringify(options.body),
-      signal: deadline.signal,
       headersTimeout: deployment.timeouts.firstByteMs,
       bodyTimeout: deployment.timeouts.firstByteMs,
-    });
+    }, upstream);
+    response = await upstream.head;
   } catch (error) {
-    deadline.release();
+    release();
     throw transportError(error, deployment, call.signal);
   }
-  // The total deadline covers the body too (a stream may run for minutes); it ends with it.
-  response.body.once('close', deadline.release);
   if (response.statusCode >= 200 && response.statusCode < 300) return response;
   const text = await readCapped(response.body).catch(() => '');
   let parsed: unknown;

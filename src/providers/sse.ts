@@ -58,15 +58,75 @@ class EventBuilder {
   }
 }
 
-export async function* parseSse(body: AsyncIterable<Uint8Array | string>, options: SseOptions = {}): AsyncIterable<SseEvent> {
-  const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
-  const builder = new EventBuilder();
-  let buffer = '';
+/**
+ * The incremental decoder: text in, finished events out, synchronously. Events come back in
+ * batches (all those one body chunk completes), so a stream costs one async step per chunk
+ * rather than one per event.
+ */
+export class SseDecoder {
+  private readonly maxLine: number;
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: false });
+  private readonly builder = new EventBuilder();
+  private buffer = '';
   // A chunk ending in CR may be the first half of CRLF: the next chunk's LF is then skipped.
-  let skipLeadingLf = false;
-  let endedWithNewline = true;
+  private skipLeadingLf = false;
+  private endedWithNewline = true;
 
+  constructor(options: SseOptions = {}) {
+    this.maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
+  }
+
+  /** The events this chunk completes (often none, often several). */
+  push(chunk: Uint8Array | string): SseEvent[] {
+    const events: SseEvent[] = [];
+    let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    if (text.length === 0) return events;
+    if (this.skipLeadingLf && text.startsWith('\n')) text = text.slice(1);
+    this.skipLeadingLf = false;
+    const buffer = this.buffer + text;
+    let start = 0;
+    for (;;) {
+      const lf = buffer.indexOf('\n', start);
+      const cr = buffer.indexOf('\r', start);
+      const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+      if (end === -1) break;
+      const line = buffer.slice(start, end);
+      if (buffer[end] === '\r') {
+        if (end + 1 === buffer.length) this.skipLeadingLf = true;
+        start = buffer[end + 1] === '\n' ? end + 2 : end + 1;
+      } else {
+        start = end + 1;
+      }
+      if (line === '') {
+        const event = this.builder.dispatch();
+        if (event) events.push(event);
+      } else {
+        this.builder.field(line);
+      }
+    }
+    this.buffer = start === 0 ? buffer : buffer.slice(start);
+    this.endedWithNewline = this.buffer.length === 0;
+    if (this.buffer.length > this.maxLine) {
+      throw new ArbiterError('upstream_error', `The upstream sent a stream line longer than ${this.maxLine} bytes.`, { retryable: true });
+    }
+    return events;
+  }
+
+  /**
+   * At the body's end: a last event whose lines all ended but whose blank line never came is
+   * complete enough to keep (some local servers omit it); an unterminated last line may be a
+   * cut payload and is dropped, so a cut stream is seen as cut rather than trusted.
+   */
+  end(): SseEvent | undefined {
+    this.buffer += this.decoder.decode();
+    if (this.buffer.length === 0 && this.endedWithNewline && this.builder.pending) return this.builder.dispatch();
+    return undefined;
+  }
+}
+
+/** The body's events, batched per body chunk; the last batch holds what `end()` completes. */
+export async function* parseSseBatches(body: AsyncIterable<Uint8Array | string>, options: SseOptions = {}): AsyncIterable<SseEvent[]> {
+  const decoder = new SseDecoder(options);
   const iterator = body[Symbol.asyncIterator]();
   // As `for await` would: a consumer that stops early (or an error here) releases the body.
   let drained = false;
@@ -79,48 +139,17 @@ export async function* parseSse(body: AsyncIterable<Uint8Array | string>, option
         throw options.mapReadError ? options.mapReadError(error) : error;
       }
       if (next.done) break;
-      const chunk = next.value;
-      let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-      if (text.length === 0) continue;
-      if (skipLeadingLf && text.startsWith('\n')) text = text.slice(1);
-      skipLeadingLf = false;
-      buffer += text;
-      let start = 0;
-      for (;;) {
-        const lf = buffer.indexOf('\n', start);
-        const cr = buffer.indexOf('\r', start);
-        const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
-        if (end === -1) break;
-        const line = buffer.slice(start, end);
-        if (buffer[end] === '\r') {
-          if (end + 1 === buffer.length) skipLeadingLf = true;
-          start = buffer[end + 1] === '\n' ? end + 2 : end + 1;
-        } else {
-          start = end + 1;
-        }
-        if (line === '') {
-          const event = builder.dispatch();
-          if (event) yield event;
-        } else {
-          builder.field(line);
-        }
-      }
-      buffer = buffer.slice(start);
-      endedWithNewline = buffer.length === 0;
-      if (buffer.length > maxLine) {
-        throw new ArbiterError('upstream_error', `The upstream sent a stream line longer than ${maxLine} bytes.`, { retryable: true });
-      }
+      const events = decoder.push(next.value);
+      if (events.length > 0) yield events;
     }
     drained = true;
   } finally {
     if (!drained) await iterator.return?.();
   }
-  buffer += decoder.decode();
-  // A last event whose lines all ended but whose blank line never came is complete enough to
-  // keep (some local servers omit it); an unterminated last line may be a cut payload and is
-  // dropped, so a cut stream is seen as cut rather than trusted.
-  if (buffer.length === 0 && endedWithNewline && builder.pending) {
-    const event = builder.dispatch();
-    if (event) yield event;
-  }
+  const last = decoder.end();
+  if (last) yield [last];
+}
+
+export async function* parseSse(body: AsyncIterable<Uint8Array | string>, options: SseOptions = {}): AsyncIterable<SseEvent> {
+  for await (const batch of parseSseBatches(body, options)) yield* batch;
 }

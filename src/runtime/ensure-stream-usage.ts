@@ -15,32 +15,52 @@ function textOf(chunk: ChatChunk): string {
   return text;
 }
 
-export async function* ensureStreamUsage(chunks: AsyncIterable<StreamItem>, fallback: (textOut: string) => Usage): AsyncIterable<StreamItem> {
-  let sawUsage = false;
-  // The text is only needed when no usage comes, which is known at the end: chunks are kept
-  // unread, and folded into the text only past a bound (or at the end, if no usage came).
-  let seen: StreamItem[] = [];
-  let text = '';
-  let last: StreamItem | undefined;
-  const fold = () => {
-    for (const item of seen) text += textOf(chunkOf(item));
-    seen = [];
+/**
+ * A hand-written iterator rather than an async generator: it sits on every streamed chunk,
+ * and a generator layer costs several promise steps per chunk where this costs one.
+ */
+export function ensureStreamUsage(chunks: AsyncIterable<StreamItem>, fallback: (textOut: string) => Usage): AsyncIterable<StreamItem> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<StreamItem> {
+      const inner = chunks[Symbol.asyncIterator]();
+      let sawUsage = false;
+      // The text is only needed when no usage comes, which is known at the end: chunks are kept
+      // unread, and folded into the text only past a bound (or at the end, if no usage came).
+      let seen: StreamItem[] = [];
+      let text = '';
+      let last: StreamItem | undefined;
+      let finished = false;
+      const fold = () => {
+        for (const item of seen) text += textOf(chunkOf(item));
+        seen = [];
+      };
+      const observe = (result: IteratorResult<StreamItem>): IteratorResult<StreamItem> => {
+        if (result.done) {
+          finished = true;
+          if (sawUsage || !last) return result;
+          fold();
+          const tail = chunkOf(last);
+          return { done: false, value: { id: tail.id, object: 'chat.completion.chunk', created: tail.created, model: tail.model, choices: [], usage: fallback(text) } };
+        }
+        const item = result.value;
+        last = item;
+        // A RawChunk was passed on because it has no usage object.
+        if (!(item instanceof RawChunk) && item.usage) sawUsage = true;
+        if (!sawUsage) {
+          seen.push(item);
+          if (seen.length > MAX_DEFERRED_CHUNKS) fold();
+        } else if (seen.length > 0) {
+          seen = [];
+        }
+        return result;
+      };
+      return {
+        next: () => finished ? Promise.resolve({ done: true, value: undefined }) : inner.next().then(observe),
+        return: (value?: unknown) => {
+          finished = true;
+          return inner.return ? inner.return(value) : Promise.resolve({ done: true, value: undefined });
+        },
+      };
+    },
   };
-  for await (const item of chunks) {
-    last = item;
-    // A RawChunk was passed on because it has no usage object.
-    if (!(item instanceof RawChunk) && item.usage) sawUsage = true;
-    if (!sawUsage) {
-      seen.push(item);
-      if (seen.length > MAX_DEFERRED_CHUNKS) fold();
-    } else if (seen.length > 0) {
-      seen = [];
-    }
-    yield item;
-  }
-  if (!sawUsage && last) {
-    fold();
-    const tail = chunkOf(last);
-    yield { id: tail.id, object: 'chat.completion.chunk', created: tail.created, model: tail.model, choices: [], usage: fallback(text) };
-  }
 }

@@ -11,7 +11,7 @@ import { rememberWireText } from '../../core/wire-text.js';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../core/embeddings.js';
 import type { Deployment, ProviderAdapter, ProviderCallOptions, ProviderKind } from '../../core/provider.js';
 import { postJson, readJson, transportError } from '../http.js';
-import { parseSse } from '../sse.js';
+import { parseSseBatches } from '../sse.js';
 import type { PresetQuirks } from '../openai-compatible/presets.js';
 import { openAIStreamError, parseOpenAIError } from './errors.js';
 
@@ -103,32 +103,62 @@ function isPlainChunk(text: string, reasoningField: string | undefined): boolean
     && text.indexOf('\n') === -1 && !needsParse(text, reasoningField);
 }
 
-export async function* mapOpenAIStream(events: AsyncIterable<{ data: string }>, deployment: Deployment, quirks: PresetQuirks): AsyncIterable<StreamItem> {
-  let done = false;
-  for await (const event of events) {
-    // Read on to the body's end rather than break: leaving the loop early destroys the body
-    // with an AbortError whose stack trace costs more than the rest of the stream's mapping.
+/** Maps one SSE event at a time, synchronously, so the stream needs no generator layer of its own. */
+class OpenAIStreamMapper {
+  private done = false;
+
+  constructor(private readonly deployment: Deployment, private readonly quirks: PresetQuirks) {}
+
+  /** The item an event carries, if any; throws the upstream's error event as ours. */
+  map(data: string): StreamItem | undefined {
     // Anything after [DONE] is ignored; the deployment's timeouts bound a body that never ends.
-    if (done) continue;
-    if (event.data === '[DONE]') { done = true; continue; }
-    if (isPlainChunk(event.data, quirks.reasoningField)) {
-      yield new RawChunk(event.data, deployment.name);
-      continue;
+    if (this.done) return undefined;
+    if (data === '[DONE]') {
+      this.done = true;
+      return undefined;
     }
+    if (isPlainChunk(data, this.quirks.reasoningField)) return new RawChunk(data, this.deployment.name);
     let chunk: unknown;
     try {
-      chunk = JSON.parse(event.data);
+      chunk = JSON.parse(data);
     } catch {
-      throw new ArbiterError('upstream_error', `Deployment ${deployment.name} sent a malformed stream event.`, { retryable: true });
+      throw new ArbiterError('upstream_error', `Deployment ${this.deployment.name} sent a malformed stream event.`, { retryable: true });
     }
-    const error = openAIStreamError(chunk, deployment.provider);
+    const error = openAIStreamError(chunk, this.deployment.provider);
     if (error) throw error;
     const typed = chunk as ChatChunk;
-    if (!Array.isArray(typed.choices)) continue;
-    if (!normalizeReasoning(typed, quirks.reasoningField, 'delta')) rememberWireText(typed, event.data);
-    yield typed;
+    if (!Array.isArray(typed.choices)) return undefined;
+    if (!normalizeReasoning(typed, this.quirks.reasoningField, 'delta')) rememberWireText(typed, data);
+    return typed;
   }
-  if (!done) throw new ArbiterError('upstream_error', `Deployment ${deployment.name} ended the stream without [DONE].`, { retryable: true });
+
+  end(): void {
+    if (!this.done) throw new ArbiterError('upstream_error', `Deployment ${this.deployment.name} ended the stream without [DONE].`, { retryable: true });
+  }
+}
+
+// Both read on to the body's end rather than break: leaving the loop early destroys the body
+// with an error whose stack trace costs more than the rest of the stream's mapping.
+
+/** Events one at a time (tests, recorded fixtures) take the batched path one event per batch. */
+export function mapOpenAIStream(events: AsyncIterable<{ data: string }>, deployment: Deployment, quirks: PresetQuirks): AsyncIterable<StreamItem> {
+  return mapOpenAIEventBatches(eachAsBatch(events), deployment, quirks);
+}
+
+async function* eachAsBatch<T>(events: AsyncIterable<T>): AsyncIterable<T[]> {
+  for await (const event of events) yield [event];
+}
+
+/** The adapter's path: events arrive in batches, one per body chunk. */
+async function* mapOpenAIEventBatches(batches: AsyncIterable<Array<{ data: string }>>, deployment: Deployment, quirks: PresetQuirks): AsyncIterable<StreamItem> {
+  const mapper = new OpenAIStreamMapper(deployment, quirks);
+  for await (const batch of batches) {
+    for (const event of batch) {
+      const item = mapper.map(event.data);
+      if (item) yield item;
+    }
+  }
+  mapper.end();
 }
 
 function authHeaders(deployment: Deployment): Record<string, string> {
@@ -147,7 +177,7 @@ export function createOpenAIAdapter(kind: ProviderKind, quirksFor: (deployment: 
     async chatStream(deployment, request, call) {
       const quirks = quirksFor(deployment);
       const response = await postJson({ deployment, url: `${base(deployment)}/chat/completions`, body: toOpenAIRequest(request, deployment, quirks, true), headers: authHeaders(deployment), call, parseErrorMessage: parseOpenAIError });
-      return mapOpenAIStream(parseSse(response.body, { mapReadError: (error) => transportError(error, deployment, call.signal) }), deployment, quirks);
+      return mapOpenAIEventBatches(parseSseBatches(response.body, { mapReadError: (error) => transportError(error, deployment, call.signal) }), deployment, quirks);
     },
     async embed(deployment: Deployment, request: EmbeddingRequest, call: ProviderCallOptions): Promise<EmbeddingResponse> {
       const response = await postJson({ deployment, url: `${base(deployment)}/embeddings`, body: { ...request, model: deployment.upstreamModel }, headers: authHeaders(deployment), call, parseErrorMessage: parseOpenAIError });
