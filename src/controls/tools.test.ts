@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { ChatRequest } from '../core/chat-request.js';
 import type { ChatChunk, ChatResponse, ChunkToolCall } from '../core/chat-response.js';
 import { enforceToolCalls, enforceToolStream, stripTools } from './tools.js';
-import { chunkOf, type StreamItem } from '../core/stream-item.js';
+import { chunksOf, type StreamItem } from '../core/stream-item.js';
 
 const tool = (name: string) => ({ type: 'function' as const, function: { name, parameters: {} } });
 
@@ -47,7 +47,7 @@ async function* from(chunks: ChatChunk[]): AsyncIterable<ChatChunk> {
 
 async function collect(stream: AsyncIterable<StreamItem>): Promise<ChatChunk[]> {
   const out: ChatChunk[] = [];
-  for await (const c of stream) out.push(chunkOf(c));
+  for await (const c of stream) out.push(...chunksOf(c));
   return out;
 }
 

@@ -3,8 +3,8 @@
  * model makes anyway are replaced by a refusal in responses and streams.
  */
 import type { ChatRequest } from '../core/chat-request.js';
-import type { ChatResponse, ChunkChoice, ChunkToolCall, ToolCall } from '../core/chat-response.js';
-import { chunkOf, type StreamItem } from '../core/stream-item.js';
+import type { ChatChunk, ChatResponse, ChunkChoice, ChunkToolCall, ToolCall } from '../core/chat-response.js';
+import { chunksOf, type StreamItem } from '../core/stream-item.js';
 
 export function isToolAllowed(name: string, allowed: readonly string[] | null): boolean {
   return allowed === null || allowed.includes(name);
@@ -95,10 +95,13 @@ export async function* enforceToolStream(chunks: AsyncIterable<StreamItem>, allo
   };
   for await (const item of chunks) {
     // Every chunk is read here, unparsed ones too: a finish may need the refusal note.
-    const chunk = chunkOf(item);
+    for (const chunk of chunksOf(item)) yield* enforceChunk(chunk);
+  }
+
+  function* enforceChunk(chunk: ChatChunk): Iterable<StreamItem> {
     if (chunk.choices.length === 0) {
       yield chunk;
-      continue;
+      return;
     }
     const choices: ChunkChoice[] = [];
     const extra: ChunkChoice[] = [];

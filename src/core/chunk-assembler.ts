@@ -3,7 +3,7 @@
  * response cache, and callers that stream only to measure time to first token.
  */
 import type { ChatChunk, ChatChoice, ChatResponse, FinishReason, ToolCall, ToolCallExtra, Usage } from './chat-response.js';
-import { MAX_DEFERRED_CHUNKS, RawChunk, chunkOf, type StreamItem } from './stream-item.js';
+import { MAX_DEFERRED_CHUNKS, RawChunks, chunkCount, chunksOf, type StreamItem } from './stream-item.js';
 
 interface ChoiceState {
   content: string;
@@ -22,11 +22,13 @@ export class ChunkAssembler {
   private usage: Usage | undefined;
   /** Chunks not applied yet: from the first unparsed one on, in order, until a response is asked for. */
   private deferred: StreamItem[] = [];
+  private deferredChunks = 0;
 
   add(item: StreamItem): void {
-    if (item instanceof RawChunk || this.deferred.length > 0) {
+    if (item instanceof RawChunks || this.deferred.length > 0) {
       this.deferred.push(item);
-      if (this.deferred.length > MAX_DEFERRED_CHUNKS) this.applyDeferred();
+      this.deferredChunks += chunkCount(item);
+      if (this.deferredChunks > MAX_DEFERRED_CHUNKS) this.applyDeferred();
     } else {
       this.apply(item);
     }
@@ -35,7 +37,10 @@ export class ChunkAssembler {
   private applyDeferred(): void {
     const pending = this.deferred;
     this.deferred = [];
-    for (const item of pending) this.apply(chunkOf(item));
+    this.deferredChunks = 0;
+    for (const item of pending) {
+      for (const chunk of chunksOf(item)) this.apply(chunk);
+    }
   }
 
   private apply(chunk: ChatChunk): void {

@@ -1,37 +1,49 @@
 /**
- * What a provider stream yields: canonical chunks, and, for a chunk an OpenAI-format
- * upstream sent that needs no change, the upstream's own text, parsed only if something reads
- * it. Most chunks of a stream are plain content deltas that the gateway forwards as they came
+ * What a provider stream yields: canonical chunks, and, for chunks an OpenAI-format upstream
+ * sent that need no change, the upstream's own text, parsed only if something reads it. Most chunks of a stream are plain content deltas that the gateway forwards as they came
  * and only the audit, the cache or a missing usage figure ever look into; parsing each one
  * cost more than everything else the gateway does per chunk. The type makes every consumer
- * say which it handles: `chunkOf` gives the parsed chunk.
+ * say which it handles: `chunksOf` gives the parsed chunks.
  */
 import type { ChatChunk } from './chat-response.js';
 import { ArbiterError } from './errors.js';
 
-export class RawChunk {
-  private parsed: ChatChunk | undefined;
+export class RawChunks {
+  private parsed: ChatChunk[] | undefined;
+  /** The payloads as SSE events, ready to forward. */
+  readonly framed: string;
 
-  /** `text`: one SSE data payload, a JSON object on one line; `source`: the deployment, for errors. */
-  constructor(readonly text: string, private readonly source: string) {}
+  /**
+   * `payloads`: consecutive SSE data payloads of one upstream read, each a JSON object on one
+   * line; `source`: the deployment, for errors. One item per read rather than per payload:
+   * each item costs a promise step at every stage of the stream.
+   */
+  constructor(readonly payloads: readonly string[], private readonly source: string) {
+    let framed = '';
+    for (const payload of payloads) framed += `data: ${payload}\n\n`;
+    this.framed = framed;
+  }
 
-  chunk(): ChatChunk {
-    if (this.parsed) return this.parsed;
+  chunks(): ChatChunk[] {
+    this.parsed ??= this.payloads.map((payload) => this.parse(payload));
+    return this.parsed;
+  }
+
+  private parse(payload: string): ChatChunk {
     let value: unknown;
     try {
-      value = JSON.parse(this.text);
+      value = JSON.parse(payload);
     } catch {
       throw new ArbiterError('upstream_error', `Deployment ${this.source} sent a malformed stream event.`, { retryable: true });
     }
     if (typeof value !== 'object' || value === null || !Array.isArray((value as ChatChunk).choices)) {
       throw new ArbiterError('upstream_error', `Deployment ${this.source} sent a stream event without choices.`, { retryable: true });
     }
-    this.parsed = value as ChatChunk;
-    return this.parsed;
+    return value as ChatChunk;
   }
 }
 
-export type StreamItem = ChatChunk | RawChunk;
+export type StreamItem = ChatChunk | RawChunks;
 
 /**
  * How many chunks a consumer may hold unparsed before folding the oldest into its state: a
@@ -40,6 +52,12 @@ export type StreamItem = ChatChunk | RawChunk;
  */
 export const MAX_DEFERRED_CHUNKS = 512;
 
-export function chunkOf(item: StreamItem): ChatChunk {
-  return item instanceof RawChunk ? item.chunk() : item;
+/** The parsed chunks an item holds, in order. */
+export function chunksOf(item: StreamItem): readonly ChatChunk[] {
+  return item instanceof RawChunks ? item.chunks() : [item];
+}
+
+/** How many chunks an item holds, without parsing it. */
+export function chunkCount(item: StreamItem): number {
+  return item instanceof RawChunks ? item.payloads.length : 1;
 }

@@ -44,8 +44,13 @@ export class SseWriter {
    * `wireText`: the upstream's own encoding of an unchanged payload, forwarded as it came.
    */
   send(payload: unknown, wireText?: string): Promise<void> | undefined {
+    return this.sendFramed(`data: ${wireText ?? JSON.stringify(payload)}\n\n`);
+  }
+
+  /** Queues events already framed as SSE (`data: ...` and a blank line each). */
+  sendFramed(events: string): Promise<void> | undefined {
     this.start();
-    this.pending += `data: ${wireText ?? JSON.stringify(payload)}\n\n`;
+    this.pending += events;
     // A producer that sends a lot within one tick writes as it goes, so the socket's
     // backpressure reaches it instead of the text piling up here.
     if (this.pending.length >= FLUSH_AT_CHARS) this.flush();

@@ -121,6 +121,16 @@ describe('sse parser', () => {
     for await (const event of parseSse(lines(pieces))) events.push(event);
     assert.deepEqual(events, [{ event: 'a', data: '{"x":\n1}' }, { data: 'two' }]);
   });
+
+  test('a leading byte order mark is dropped, and a UTF-8 character split across chunks arrives whole', async () => {
+    const bytes = Buffer.from('\uFEFFdata: caf\u00e9 \u{1F600}\n\ndata: x\n\n');
+    // Split inside the BOM, inside the two-byte é and inside the four-byte emoji.
+    const cuts = [1, 13, 17, bytes.length];
+    const pieces = cuts.map((end, index) => bytes.subarray(index === 0 ? 0 : cuts[index - 1], end));
+    const events = [];
+    for await (const event of parseSse(lines(pieces))) events.push(event.data);
+    assert.deepEqual(events, ['caf\u00e9 \u{1F600}', 'x']);
+  });
 });
 
 describe('http path against a local server', () => {

@@ -5,7 +5,7 @@ import type { ChatChunk } from '../core/chat-response.js';
 import type { Deployment, ProviderAdapter } from '../core/provider.js';
 import { executeChain } from '../router/execute-chain.js';
 import { attemptStream, type AttemptDeps } from './attempt.js';
-import { chunkOf, type StreamItem } from '../core/stream-item.js';
+import { chunksOf, type StreamItem } from '../core/stream-item.js';
 
 function deployment(name: string): Deployment {
   return { name, model: 'm', provider: 'openai', upstreamModel: 'm', baseUrl: 'http://x', timeouts: { connectMs: 1, firstByteMs: 1, totalMs: 1 } };
@@ -33,7 +33,7 @@ const deps: AttemptDeps = {
 
 async function collect(stream: AsyncIterable<StreamItem>): Promise<string> {
   let text = '';
-  for await (const c of stream) text += chunkOf(c).choices[0]?.delta.content ?? '';
+  for await (const c of stream) for (const chunk of chunksOf(c)) text += chunk.choices[0]?.delta.content ?? '';
   return text;
 }
 

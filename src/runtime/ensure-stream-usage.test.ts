@@ -2,10 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatChunk, Usage } from '../core/chat-response.js';
 import { ChunkAssembler } from '../core/chunk-assembler.js';
-import { RawChunk, chunkOf, type StreamItem } from '../core/stream-item.js';
+import { RawChunks, chunksOf, type StreamItem } from '../core/stream-item.js';
 import { ensureStreamUsage } from './ensure-stream-usage.js';
 
-const raw = (i: number) => new RawChunk(JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: `w${i} ` }, finish_reason: null }] }), 'dep');
+const payload = (i: number) => JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: `w${i} ` }, finish_reason: null }] });
+/** Unparsed chunks as one upstream read brings them: `count` payloads from `first` on. */
+const raw = (first: number, count = 1) => new RawChunks(Array.from({ length: count }, (_, k) => payload(first + k)), 'dep');
 const finish: ChatChunk = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] };
 
 async function* stream(items: StreamItem[]): AsyncIterable<StreamItem> {
@@ -13,12 +15,13 @@ async function* stream(items: StreamItem[]): AsyncIterable<StreamItem> {
 }
 
 test('a long stream without usage: every unparsed chunk is counted, in order, past the fold bound', async () => {
-  const items: StreamItem[] = [...Array.from({ length: 1500 }, (_, i) => raw(i)), finish];
+  // 500 reads of three chunks each: the bound counts chunks, not reads.
+  const items: StreamItem[] = [...Array.from({ length: 500 }, (_, i) => raw(3 * i, 3)), finish];
   let counted = '';
   const out: StreamItem[] = [];
   for await (const item of ensureStreamUsage(stream(items), (text) => { counted = text; return { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } satisfies Usage; })) out.push(item);
   assert.equal(counted, Array.from({ length: 1500 }, (_, i) => `w${i} `).join(''));
-  assert.equal(chunkOf(out.at(-1)!).usage?.total_tokens, 3);
+  assert.equal(chunksOf(out.at(-1)!)[0]?.usage?.total_tokens, 3);
   // The chunks themselves pass through as they came.
   assert.equal(out[0], items[0]);
 

@@ -3,7 +3,7 @@
  * it), otherwise one counted from the streamed text, so cost and budgets never go blind.
  */
 import type { ChatChunk, Usage } from '../core/chat-response.js';
-import { MAX_DEFERRED_CHUNKS, RawChunk, chunkOf, type StreamItem } from '../core/stream-item.js';
+import { MAX_DEFERRED_CHUNKS, RawChunks, chunkCount, chunksOf, type StreamItem } from '../core/stream-item.js';
 
 function textOf(chunk: ChatChunk): string {
   let text = '';
@@ -27,30 +27,36 @@ export function ensureStreamUsage(chunks: AsyncIterable<StreamItem>, fallback: (
       // The text is only needed when no usage comes, which is known at the end: chunks are kept
       // unread, and folded into the text only past a bound (or at the end, if no usage came).
       let seen: StreamItem[] = [];
+      let seenChunks = 0;
       let text = '';
       let last: StreamItem | undefined;
       let finished = false;
       const fold = () => {
-        for (const item of seen) text += textOf(chunkOf(item));
+        for (const item of seen) {
+          for (const chunk of chunksOf(item)) text += textOf(chunk);
+        }
         seen = [];
+        seenChunks = 0;
       };
       const observe = (result: IteratorResult<StreamItem>): IteratorResult<StreamItem> => {
         if (result.done) {
           finished = true;
           if (sawUsage || !last) return result;
           fold();
-          const tail = chunkOf(last);
+          const tail = chunksOf(last).at(-1)!;
           return { done: false, value: { id: tail.id, object: 'chat.completion.chunk', created: tail.created, model: tail.model, choices: [], usage: fallback(text) } };
         }
         const item = result.value;
         last = item;
-        // A RawChunk was passed on because it has no usage object.
-        if (!(item instanceof RawChunk) && item.usage) sawUsage = true;
+        // RawChunks were passed on because they hold no usage object.
+        if (!(item instanceof RawChunks) && item.usage) sawUsage = true;
         if (!sawUsage) {
           seen.push(item);
-          if (seen.length > MAX_DEFERRED_CHUNKS) fold();
+          seenChunks += chunkCount(item);
+          if (seenChunks > MAX_DEFERRED_CHUNKS) fold();
         } else if (seen.length > 0) {
           seen = [];
+          seenChunks = 0;
         }
         return result;
       };

@@ -5,7 +5,7 @@
 import type { ChatClient } from '../core/chat-client.js';
 import { ChunkAssembler } from '../core/chunk-assembler.js';
 import type { Runtime } from './types.js';
-import { RawChunk } from '../core/stream-item.js';
+import { RawChunks } from '../core/stream-item.js';
 
 export function createRuntimeChatClient(runtime: Runtime): ChatClient {
   return {
@@ -17,8 +17,8 @@ export function createRuntimeChatClient(runtime: Runtime): ChatClient {
       const assembler = new ChunkAssembler();
       let ttftMs: number | undefined;
       for await (const item of execution.chunks) {
-        // An unparsed chunk is a content delta: choices are there.
-        if (ttftMs === undefined && (item instanceof RawChunk || item.choices.length > 0)) ttftMs = performance.now() - started;
+        // Unparsed chunks are content deltas: choices are there.
+        if (ttftMs === undefined && (item instanceof RawChunks || item.choices.length > 0)) ttftMs = performance.now() - started;
         assembler.add(item);
       }
       const response = assembler.toResponse();

@@ -15,7 +15,7 @@ import { SseWriter } from '../sse-writer.js';
 import { toArbiterError } from '../error-response.js';
 import { ChunkAssembler } from '../../core/chunk-assembler.js';
 import { wireTextOf } from '../../core/wire-text.js';
-import { RawChunk } from '../../core/stream-item.js';
+import { RawChunks } from '../../core/stream-item.js';
 import type { ChatAdmission, ChatControls, ChatOutcome } from '../chat-controls.js';
 
 export interface ChatRouteDeps {
@@ -121,8 +121,8 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
   try {
     for await (const item of enforced) {
       if (outcome.firstTokenMs === undefined) outcome.firstTokenMs = Date.now() - ctx.startedAt;
-      // An unparsed chunk carries no usage, error or tool call: its own text goes out.
-      const raw = item instanceof RawChunk;
+      // Unparsed chunks carry no usage, error or tool call: their own text goes out.
+      const raw = item instanceof RawChunks;
       if (!raw && item.usage) {
         const costNano = deps.runtime.costOf(execution.deployment, item.usage);
         outcome.costNano = costNano;
@@ -132,7 +132,7 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
         continue;
       }
       assembler.add(item);
-      const backpressure = raw ? writer.send(undefined, item.text) : writer.send(item, untouched ? wireTextOf(item) : undefined);
+      const backpressure = raw ? writer.sendFramed(item.framed) : writer.send(item, untouched ? wireTextOf(item) : undefined);
       if (backpressure) await backpressure;
       if (ctx.signal.aborted) return;
     }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { ChunkAssembler } from '../../core/chunk-assembler.js';
 import type { ChatChunk, ChatResponse } from '../../core/chat-response.js';
-import { chunkOf, type StreamItem } from '../../core/stream-item.js';
+import { chunksOf, type StreamItem } from '../../core/stream-item.js';
 
 export function fixtureText(name: string): string {
   return readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
@@ -27,7 +27,7 @@ export async function* iterate<T>(items: T[]): AsyncIterable<T> {
 /** The chunks of a stream, parsed (an OpenAI stream passes plain deltas on as their text). */
 export async function collectChunks(chunks: AsyncIterable<StreamItem>): Promise<ChatChunk[]> {
   const out: ChatChunk[] = [];
-  for await (const chunk of chunks) out.push(chunkOf(chunk));
+  for await (const item of chunks) out.push(...chunksOf(item));
   return out;
 }
 

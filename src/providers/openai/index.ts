@@ -5,7 +5,7 @@
  */
 import type { ChatRequest } from '../../core/chat-request.js';
 import type { ChatChunk, ChatResponse } from '../../core/chat-response.js';
-import { RawChunk, type StreamItem } from '../../core/stream-item.js';
+import { RawChunks, type StreamItem } from '../../core/stream-item.js';
 import { ArbiterError } from '../../core/errors.js';
 import { rememberWireText } from '../../core/wire-text.js';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../core/embeddings.js';
@@ -109,15 +109,19 @@ class OpenAIStreamMapper {
 
   constructor(private readonly deployment: Deployment, private readonly quirks: PresetQuirks) {}
 
-  /** The item an event carries, if any; throws the upstream's error event as ours. */
-  map(data: string): StreamItem | undefined {
+  /** A content delta forwarded unparsed (never once the stream is done). */
+  isPlain(data: string): boolean {
+    return !this.done && isPlainChunk(data, this.quirks.reasoningField);
+  }
+
+  /** The chunk an event that is not plain carries, if any; throws the upstream's error event as ours. */
+  map(data: string): ChatChunk | undefined {
     // Anything after [DONE] is ignored; the deployment's timeouts bound a body that never ends.
     if (this.done) return undefined;
     if (data === '[DONE]') {
       this.done = true;
       return undefined;
     }
-    if (isPlainChunk(data, this.quirks.reasoningField)) return new RawChunk(data, this.deployment.name);
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
@@ -149,14 +153,28 @@ async function* eachAsBatch<T>(events: AsyncIterable<T>): AsyncIterable<T[]> {
   for await (const event of events) yield [event];
 }
 
-/** The adapter's path: events arrive in batches, one per body chunk. */
-async function* mapOpenAIEventBatches(batches: AsyncIterable<Array<{ data: string }>>, deployment: Deployment, quirks: PresetQuirks): AsyncIterable<StreamItem> {
+/**
+ * The adapter's path: events arrive in batches, one per body chunk, and the plain deltas among
+ * them leave together as one item per run.
+ */
+export async function* mapOpenAIEventBatches(batches: AsyncIterable<Array<{ data: string }>>, deployment: Deployment, quirks: PresetQuirks): AsyncIterable<StreamItem> {
   const mapper = new OpenAIStreamMapper(deployment, quirks);
   for await (const batch of batches) {
+    let run: string[] | undefined;
     for (const event of batch) {
-      const item = mapper.map(event.data);
-      if (item) yield item;
+      const data = event.data;
+      if (mapper.isPlain(data)) {
+        (run ??= []).push(data);
+        continue;
+      }
+      if (run) {
+        yield new RawChunks(run, deployment.name);
+        run = undefined;
+      }
+      const chunk = mapper.map(data);
+      if (chunk) yield chunk;
     }
+    if (run) yield new RawChunks(run, deployment.name);
   }
   mapper.end();
 }

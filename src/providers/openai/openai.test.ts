@@ -6,9 +6,16 @@ import type { Deployment } from '../../core/provider.js';
 import { assemble, collectChunks, fixtureEvents, fixtureJson, iterate } from '../__fixtures__/read.js';
 import { presets } from '../openai-compatible/presets.js';
 import { parseOpenAIError } from './errors.js';
-import { fromOpenAIResponse, mapOpenAIStream, toOpenAIRequest } from './index.js';
+import { fromOpenAIResponse, mapOpenAIEventBatches, mapOpenAIStream, toOpenAIRequest } from './index.js';
 import { wireTextOf } from '../../core/wire-text.js';
-import { RawChunk, chunkOf, type StreamItem } from '../../core/stream-item.js';
+import { RawChunks, chunksOf, type StreamItem } from '../../core/stream-item.js';
+
+/** The one chunk an item holds. */
+function only(item: StreamItem | undefined) {
+  const chunks = chunksOf(item!);
+  assert.equal(chunks.length, 1);
+  return chunks[0]!;
+}
 
 const deployment = (preset?: string): Deployment => ({
   name: preset ?? 'openai', model: 'm', provider: preset ? 'openai-compatible' : 'openai', ...(preset ? { preset } : {}),
@@ -22,13 +29,13 @@ describe('openai responses and streams', () => {
     const vendor = '{"id":"1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"reasoning":"think"},"finish_reason":null}]}';
     const items: StreamItem[] = [];
     for await (const item of mapOpenAIStream(iterate([{ data: plain }, { data: vendor }, { data: '[DONE]' }]), deployment(), {})) items.push(item);
-    assert.ok(items[0] instanceof RawChunk);
-    assert.equal(items[0].text, plain);
-    assert.equal(chunkOf(items[0]).choices[0]!.delta.content, 'hi "usage": {x}');
+    assert.ok(items[0] instanceof RawChunks);
+    assert.equal(items[0].framed, `data: ${plain}\n\n`);
+    assert.equal(only(items[0]).choices[0]!.delta.content, 'hi "usage": {x}');
     // The canonical chunk gained reasoning_content: its old text would drop it.
-    assert.ok(!(items[1] instanceof RawChunk));
-    assert.equal(chunkOf(items[1]!).choices[0]!.delta.reasoning_content, 'think');
-    assert.equal(wireTextOf(chunkOf(items[1]!)), undefined);
+    assert.ok(!(items[1] instanceof RawChunks));
+    assert.equal(only(items[1]).choices[0]!.delta.reasoning_content, 'think');
+    assert.equal(wireTextOf(only(items[1])), undefined);
   });
 
   test('chunks with usage, tool calls or an error, or not one JSON object, are parsed on the spot', async () => {
@@ -38,18 +45,31 @@ describe('openai responses and streams', () => {
     const unchanged = `{${base},"choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":null}]}`;
     const items: StreamItem[] = [];
     for await (const item of mapOpenAIStream(iterate([{ data: tools }, { data: unchanged }, { data: usage }, { data: '[DONE]' }]), deployment(), {})) items.push(item);
-    assert.deepEqual(items.map((item) => item instanceof RawChunk), [false, true, false]);
-    assert.equal(chunkOf(items[2]!).usage?.total_tokens, 5);
+    assert.deepEqual(items.map((item) => item instanceof RawChunks), [false, true, false]);
+    assert.equal(only(items[2]).usage?.total_tokens, 5);
     // An unchanged parsed chunk still leaves as the upstream wrote it.
-    assert.equal(wireTextOf(chunkOf(items[0]!)), tools);
+    assert.equal(wireTextOf(only(items[0])), tools);
     const error = `{"error":{"message":"slow down","type":"requests","code":"rate_limit_exceeded"},"choices":[]}`;
     await assert.rejects(collectChunks(mapOpenAIStream(iterate([{ data: error }]), deployment(), {})), (e: unknown) => (e as ArbiterError).status === 429);
     await assert.rejects(collectChunks(mapOpenAIStream(iterate([{ data: `{${base},"choices":[{"delta":{"content":"cut` }]), deployment(), {})), (e: unknown) => (e as ArbiterError).code === 'upstream_error');
   });
 
+  test('plain deltas of one upstream read leave as one item per run, in order around the chunks that are parsed', async () => {
+    const base = '"id":"1","object":"chat.completion.chunk","created":1,"model":"m"';
+    const delta = (text: string) => `{${base},"choices":[{"index":0,"delta":{"content":"${text}"},"finish_reason":null}]}`;
+    const tools = `{${base},"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c","type":"function","function":{"name":"f","arguments":""}}]},"finish_reason":null}]}`;
+    const reads = [[{ data: delta('a') }, { data: delta('b') }, { data: tools }, { data: delta('c') }], [{ data: delta('d') }, { data: '[DONE]' }, { data: delta('late') }]];
+    const items: StreamItem[] = [];
+    for await (const item of mapOpenAIEventBatches(iterate(reads), deployment(), {})) items.push(item);
+    assert.deepEqual(items.map((item) => item instanceof RawChunks ? item.payloads.length : 'parsed'), [2, 'parsed', 1, 1]);
+    assert.equal((items[0] as RawChunks).framed, `data: ${delta('a')}\n\ndata: ${delta('b')}\n\n`);
+    // Nothing after [DONE] is passed on.
+    assert.deepEqual(items.flatMap((item) => chunksOf(item).map((chunk) => chunk.choices[0]?.delta.content ?? 'tool')), ['a', 'b', 'tool', 'c', 'd']);
+  });
+
   test('an unparsed chunk that turns out malformed fails when read, as an upstream error', () => {
-    const broken = new RawChunk('{"choices":[},"x":1}', 'dep');
-    assert.throws(() => chunkOf(broken), (e: unknown) => e instanceof ArbiterError && e.code === 'upstream_error' && /dep/.test(e.message));
+    const broken = new RawChunks(['{"choices":[},"x":1}'], 'dep');
+    assert.throws(() => chunksOf(broken), (e: unknown) => e instanceof ArbiterError && e.code === 'upstream_error' && /dep/.test(e.message));
   });
 
   test('a chat.completion passes through with cached and reasoning token details', () => {
@@ -83,7 +103,7 @@ describe('openai responses and streams', () => {
   test('an error object mid-stream becomes a mapped error after the text so far', async () => {
     const seen: string[] = [];
     await assert.rejects((async () => {
-      for await (const chunk of mapOpenAIStream(iterate(fixtureEvents('openai-stream-error.chunks.txt')), deployment(), {})) seen.push(chunkOf(chunk).choices[0]?.delta.content ?? '');
+      for await (const chunk of mapOpenAIStream(iterate(fixtureEvents('openai-stream-error.chunks.txt')), deployment(), {})) seen.push(chunksOf(chunk).map((c) => c.choices[0]?.delta.content ?? '').join(''));
     })(), (error: unknown) => error instanceof ArbiterError && error.status === 502 && error.retryable && /server had an error/.test(error.message));
     assert.deepEqual(seen, ['Once']);
     await assert.rejects(collectChunks(mapOpenAIStream(iterate([{ data: '{"error":{"message":"slow down","type":"requests","code":"rate_limit_exceeded"}}' }]), deployment(), {})), (error: unknown) => (error as ArbiterError).status === 429);
