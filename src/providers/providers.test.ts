@@ -258,6 +258,29 @@ describe('upstream deadlines', () => {
   });
 });
 
+describe('aborts before the answer', () => {
+  test('a caller that gives up while the upstream has not answered fails at once as client_closed, and the upstream connection closes', async () => {
+    let upstreamClosed: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => { upstreamClosed = resolve; });
+    // Reads the request and never answers.
+    const silent = createServer((req) => { req.resume(); req.socket.once('close', () => upstreamClosed()); });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const deployment = resolveDeployment({ name: 'silent', provider: 'openai', upstreamModel: 'm', baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1` }, { env: {}, defaultTimeouts: { connectMs: 1000, firstByteMs: 30_000, totalMs: 30_000 } });
+      const controller = new AbortController();
+      const started = Date.now();
+      setTimeout(() => controller.abort(new Error('client went away')), 100);
+      await assert.rejects(adapterFor('openai').chat(deployment, parseChatRequest({ model: 'x', messages: [{ role: 'user', content: 'hi' }] }), { signal: controller.signal }),
+        (error: unknown) => error instanceof ArbiterError && error.code === 'client_closed');
+      assert.ok(Date.now() - started < 5_000);
+      await closed;
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});
+
 describe('SSE body handling', () => {
   test('a read failure goes through mapReadError; a consumer that stops early releases the body', async () => {
     let returned = false;
