@@ -73,8 +73,9 @@ async function benchRunner(items: number): Promise<ThroughputFigures> {
 }
 
 /**
- * The yardstick: the same fake model and grader called in a bare Node loop with the same
- * concurrency, nothing stored. promptfoo measured here reaches about a twentieth of this.
+ * The ceiling: the same fake model and grader called in a bare Node loop with the same
+ * concurrency, nothing stored. (The goal itself is stated against promptfoo, which
+ * bench/promptfoo.ts runs beside the runner.)
  */
 async function benchBareLoop(items: number): Promise<ThroughputFigures> {
   const models = { a: { skill: 0.9, costNano: 1000 }, b: { skill: 0.7, costNano: 100 }, c: { skill: 0.5, costNano: 10 }, d: { skill: 0.3, costNano: 0 } };
@@ -192,7 +193,7 @@ export function formatEvalsBench(bench: EvalsBench): string {
   return [
     throughputLine('runner (instant fake model, trivial grader, SQLite writes)', bench.runner),
     throughputLine('bare Node loop (same model and grader, nothing stored)', bench.bareLoop),
-    `  runner / bare loop: ${(100 * bench.runner.tasksPerSecond / bench.bareLoop.tasksPerSecond).toFixed(0)}% (goal: >= 50%, i.e. >= 10x promptfoo where a bare loop is 20x; <= 2 CPU ms/task)`,
+    `  runner / bare loop: ${(100 * bench.runner.tasksPerSecond / bench.bareLoop.tasksPerSecond).toFixed(0)}% (the loop stores nothing; the goal, >= 10x promptfoo, is measured in the next section)`,
     throughputLine('HumanEval graded in the sandbox (canonical answers)', bench.humaneval),
     `  fail-fast on ${ff.items} items × ${ff.models.length} models (simulated slate skills and prices, deterministic fake):`,
     `    full run: ${ff.full.calls} calls, ${formatUsd(ff.full.spentNano)}; fail-fast: ${ff.failFast.calls} calls, ${formatUsd(ff.failFast.spentNano)}`,

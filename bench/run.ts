@@ -6,6 +6,7 @@ import { benchGateway, formatGatewayBench } from './gateway.js';
 import { benchEvals, formatEvalsBench } from './evals.js';
 import { benchSandbox, formatSandboxBench } from './sandbox.js';
 import { benchRouter, formatRouterBench } from './router.js';
+import { benchPromptfoo, formatPromptfooBench } from './promptfoo.js';
 
 interface Section { title: string; run: () => Promise<string> }
 
@@ -23,6 +24,11 @@ const sections: Section[] = [
   {
     title: 'Eval runner: throughput, CPU per task, fail-fast saving',
     run: async () => formatEvalsBench(await benchEvals()),
+  },
+  {
+    // Installs promptfoo on first use, outside the repository (see bench/promptfoo.ts).
+    title: 'Eval runner beside promptfoo: same fake models and checks, side by side',
+    run: async () => formatPromptfooBench(await benchPromptfoo()),
   },
   {
     title: 'Sandbox: warm fork-server pool vs bwrap per task',
