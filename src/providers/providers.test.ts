@@ -122,6 +122,16 @@ describe('sse parser', () => {
     assert.deepEqual(events, [{ event: 'a', data: '{"x":\n1}' }, { data: 'two' }]);
   });
 
+  test('a line sent in many chunks arrives whole, and one past the line limit fails the stream', async () => {
+    const pieces = ['data: ', ...Array.from({ length: 500 }, (_, index) => String(index % 10).repeat(1000)), '\n\n', 'data: after\n\n'];
+    const events = [];
+    for await (const event of parseSse(lines(pieces))) events.push(event.data);
+    assert.deepEqual(events, [pieces.slice(1, 501).join(''), 'after']);
+    await assert.rejects((async () => {
+      for await (const _event of parseSse(lines(['data: ', ...Array.from({ length: 20 }, () => 'y'.repeat(100))]), { maxLineBytes: 1000 })) { /* drain */ }
+    })(), (error: unknown) => error instanceof ArbiterError && /longer than 1000 bytes/.test(error.message));
+  });
+
   test('a leading byte order mark is dropped, and a UTF-8 character split across chunks arrives whole', async () => {
     const bytes = Buffer.from('\uFEFFdata: caf\u00e9 \u{1F600}\n\ndata: x\n\n');
     // Split inside the BOM, inside the two-byte é and inside the four-byte emoji.

@@ -83,7 +83,12 @@ export class SseDecoder {
   private readonly decoder = new StringDecoder('utf8');
   private atStart = true;
   private readonly builder = new EventBuilder();
-  private buffer = '';
+  /**
+   * The unfinished line, in the pieces it arrived in: joined only once a line end comes, so a
+   * long line sent in many chunks is copied once rather than once per chunk.
+   */
+  private carried: string[] = [];
+  private carriedLength = 0;
   // A chunk ending in CR may be the first half of CRLF: the next chunk's LF is then skipped.
   private skipLeadingLf = false;
   private endedWithNewline = true;
@@ -104,7 +109,15 @@ export class SseDecoder {
     }
     if (this.skipLeadingLf && text.startsWith('\n')) text = text.slice(1);
     this.skipLeadingLf = false;
-    const buffer = this.buffer + text;
+    if (text.length === 0) return events;
+    // What was carried over holds no line end (else it would have been parsed).
+    if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) {
+      this.carry(text);
+      return events;
+    }
+    const buffer = this.carried.length === 0 ? text : this.carried.join('') + text;
+    this.carried = [];
+    this.carriedLength = 0;
     let start = 0;
     // Most streams hold no CR at all: its search runs again only once the parse passes it,
     // or each line would rescan the rest of the text.
@@ -128,12 +141,18 @@ export class SseDecoder {
         this.builder.field(line);
       }
     }
-    this.buffer = start === 0 ? buffer : buffer.slice(start);
-    this.endedWithNewline = this.buffer.length === 0;
-    if (this.buffer.length > this.maxLine) {
+    this.endedWithNewline = start === buffer.length;
+    if (!this.endedWithNewline) this.carry(start === 0 ? buffer : buffer.slice(start));
+    return events;
+  }
+
+  private carry(text: string): void {
+    this.carried.push(text);
+    this.carriedLength += text.length;
+    this.endedWithNewline = false;
+    if (this.carriedLength > this.maxLine) {
       throw new ArbiterError('upstream_error', `The upstream sent a stream line longer than ${this.maxLine} bytes.`, { retryable: true });
     }
-    return events;
   }
 
   /**
@@ -142,8 +161,8 @@ export class SseDecoder {
    * cut payload and is dropped, so a cut stream is seen as cut rather than trusted.
    */
   end(): SseEvent | undefined {
-    this.buffer += this.decoder.end();
-    if (this.buffer.length === 0 && this.endedWithNewline && this.builder.pending) return this.builder.dispatch();
+    const rest = this.decoder.end();
+    if (this.carriedLength === 0 && rest.length === 0 && this.endedWithNewline && this.builder.pending) return this.builder.dispatch();
     return undefined;
   }
 }
