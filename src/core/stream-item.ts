@@ -1,9 +1,10 @@
 /**
  * What a provider stream yields: canonical chunks, and, for chunks an OpenAI-format upstream
- * sent that need no change, the upstream's own text, parsed only if something reads it. Most chunks of a stream are plain content deltas that the gateway forwards as they came
- * and only the audit, the cache or a missing usage figure ever look into; parsing each one
- * cost more than everything else the gateway does per chunk. The type makes every consumer
- * say which it handles: `chunksOf` gives the parsed chunks.
+ * sent that need no change, the upstream's own text, parsed only if something reads it. Most
+ * chunks of a stream are plain content deltas that the gateway forwards as they came and only
+ * the audit, the cache or a missing usage figure ever look into; parsing each one cost more
+ * than everything else the gateway does per chunk. The type makes every consumer say which it
+ * handles: `chunksOf` gives the parsed chunks.
  */
 import type { ChatChunk } from './chat-response.js';
 import { ArbiterError } from './errors.js';
