@@ -15,7 +15,12 @@ export interface GatewayBenchResult {
   figures: Record<string, Partial<Record<TargetName, LoadFigures>>>;
 }
 
-const nodeArgs = ['--enable-source-maps'];
+// The gateway as `npm start` runs it: a 32 MB semi-space halves how often the young
+// generation is collected, and each collection copies every in-flight request's objects
+// (paired A/B: +6-8% req/s for Arbiter, ~+3% for the bare proxy). The bare proxy gets the
+// same flag, so the yardstick is not handicapped by it.
+const gcArgs = ['--max-semi-space-size=32'];
+const nodeArgs = ['--enable-source-maps', ...gcArgs];
 const cli = 'dist/cli/main.js';
 const urlPattern = /(http:\/\/127\.0\.0\.1:\d+)/;
 const SIM_MODELS = ['sim-frontier', 'sim-swift', 'sim-coder-open', 'sim-local-small'];
@@ -107,7 +112,7 @@ export async function benchGateway(options: { durationSec?: number } = {}): Prom
   const sim = await startServerProcess(process.execPath, [...nodeArgs, cli, 'sim', '--port', '0', '--latency-scale', '0'], urlPattern);
   const targets: Target[] = [{ name: 'simulator', server: sim, model: 'sim-swift', headers: {} }];
   try {
-    const bare = await startServerProcess(process.execPath, ['--import', 'tsx', 'bench/bare-proxy.ts', sim.url], /listening (\d+)/);
+    const bare = await startServerProcess(process.execPath, [...gcArgs, '--import', 'tsx', 'bench/bare-proxy.ts', sim.url], /listening (\d+)/);
     bare.url = `http://127.0.0.1:${bare.url}`;
     targets.push({ name: 'bare-proxy', server: bare, model: 'sim-swift', headers: {} });
     const configPath = writeArbiterConfig(dir, sim.url);
