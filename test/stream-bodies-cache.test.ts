@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { parseConfig } from '../src/config/load.js';
 import { startArbiter, type RunningArbiter } from '../src/gateway/start.js';
-import { startSimulator } from '../src/sim/server.js';
+import { startSimulator, type RunningSimulator } from '../src/sim/server.js';
 import { openStore } from '../src/store/database.js';
 
-let sim: Awaited<ReturnType<typeof startSimulator>>;
+let sim: RunningSimulator;
 let arbiter: RunningArbiter;
 let client: OpenAI;
 let dir: string;

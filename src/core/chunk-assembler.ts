@@ -3,7 +3,7 @@
  * response cache, and callers that stream only to measure time to first token.
  */
 import type { ChatChunk, ChatChoice, ChatResponse, FinishReason, ToolCall, ToolCallExtra, Usage } from './chat-response.js';
-import { MAX_DEFERRED_CHUNKS, RawChunks, chunkCount, chunksOf, type StreamItem } from './stream-item.js';
+import { HeldChunks, RawChunks, type StreamItem } from './stream-item.js';
 
 interface ChoiceState {
   content: string;
@@ -21,26 +21,11 @@ export class ChunkAssembler {
   private readonly choices = new Map<number, ChoiceState>();
   private usage: Usage | undefined;
   /** Chunks not applied yet: from the first unparsed one on, in order, until a response is asked for. */
-  private deferred: StreamItem[] = [];
-  private deferredChunks = 0;
+  private readonly held = new HeldChunks((chunk) => this.apply(chunk));
 
   add(item: StreamItem): void {
-    if (item instanceof RawChunks || this.deferred.length > 0) {
-      this.deferred.push(item);
-      this.deferredChunks += chunkCount(item);
-      if (this.deferredChunks > MAX_DEFERRED_CHUNKS) this.applyDeferred();
-    } else {
-      this.apply(item);
-    }
-  }
-
-  private applyDeferred(): void {
-    const pending = this.deferred;
-    this.deferred = [];
-    this.deferredChunks = 0;
-    for (const item of pending) {
-      for (const chunk of chunksOf(item)) this.apply(chunk);
-    }
+    if (item instanceof RawChunks || !this.held.empty) this.held.hold(item);
+    else this.apply(item);
   }
 
   private apply(chunk: ChatChunk): void {
@@ -71,7 +56,7 @@ export class ChunkAssembler {
   }
 
   toResponse(usage?: Usage): ChatResponse {
-    this.applyDeferred();
+    this.held.release();
     usage ??= this.usage;
     return {
       id: this.id,

@@ -11,18 +11,19 @@ import { ArbiterError } from './errors.js';
 
 export class RawChunks {
   private parsed: ChatChunk[] | undefined;
-  /** The payloads as SSE events, ready to forward. */
-  readonly framed: string;
 
   /**
    * `payloads`: consecutive SSE data payloads of one upstream read, each a JSON object on one
    * line; `source`: the deployment, for errors. One item per read rather than per payload:
    * each item costs a promise step at every stage of the stream.
    */
-  constructor(readonly payloads: readonly string[], private readonly source: string) {
+  constructor(readonly payloads: readonly string[], private readonly source: string) {}
+
+  /** The payloads as SSE events, as the gateway forwards them (the eval client never asks). */
+  framed(): string {
     let framed = '';
-    for (const payload of payloads) framed += `data: ${payload}\n\n`;
-    this.framed = framed;
+    for (const payload of this.payloads) framed += `data: ${payload}\n\n`;
+    return framed;
   }
 
   chunks(): ChatChunk[] {
@@ -51,14 +52,46 @@ export type StreamItem = ChatChunk | RawChunks;
  * short answer is never parsed, a long one costs a bounded amount of memory (the chunks of a
  * 30k-token answer held whole would take megabytes per stream).
  */
-export const MAX_DEFERRED_CHUNKS = 512;
+const MAX_HELD_CHUNKS = 512;
 
 /** The parsed chunks an item holds, in order. */
 export function chunksOf(item: StreamItem): readonly ChatChunk[] {
   return item instanceof RawChunks ? item.chunks() : [item];
 }
 
-/** How many chunks an item holds, without parsing it. */
-export function chunkCount(item: StreamItem): number {
-  return item instanceof RawChunks ? item.payloads.length : 1;
+/**
+ * Items a consumer keeps unparsed until it needs them, in order. Past MAX_HELD_CHUNKS chunks
+ * (and on `release`) they are parsed and handed to `take` oldest first.
+ */
+export class HeldChunks {
+  private items: StreamItem[] = [];
+  private count = 0;
+
+  constructor(private readonly take: (chunk: ChatChunk) => void) {}
+
+  get empty(): boolean {
+    return this.items.length === 0;
+  }
+
+  hold(item: StreamItem): void {
+    this.items.push(item);
+    this.count += item instanceof RawChunks ? item.payloads.length : 1;
+    if (this.count > MAX_HELD_CHUNKS) this.release();
+  }
+
+  /** Hands every held chunk to `take`, in order. */
+  release(): void {
+    const items = this.items;
+    this.clear();
+    for (const item of items) {
+      for (const chunk of chunksOf(item)) this.take(chunk);
+    }
+  }
+
+  /** Drops what is held: it will not be needed. */
+  clear(): void {
+    if (this.items.length === 0) return;
+    this.items = [];
+    this.count = 0;
+  }
 }

@@ -66,13 +66,14 @@ export function createGatewayListener(options: GatewayAppOptions): RequestListen
       if (!res.writableFinished) abort.abort(new ArbiterError('client_closed', 'The client closed the connection.'));
       options.onResponse?.(ctx, res.statusCode);
     });
-    const origin = options.cors ? req.headers.origin : undefined;
-    if (origin !== undefined) {
-      const corsHeaders = options.cors?.responseHeaders(origin);
+    const cors = options.cors;
+    const origin = cors ? req.headers.origin : undefined;
+    if (cors && origin !== undefined) {
+      const corsHeaders = cors.responseHeaders(origin);
       if (corsHeaders) {
         Object.assign(ctx.responseHeaders, corsHeaders);
         if (method === 'OPTIONS' && allowedPaths.has(path)) {
-          res.writeHead(204, { ...ctx.responseHeaders, ...options.cors?.preflightHeaders(req.headers), 'x-request-id': ctx.requestId });
+          res.writeHead(204, { ...ctx.responseHeaders, ...cors.preflightHeaders(req.headers), 'x-request-id': ctx.requestId });
           res.end();
           return;
         }

@@ -179,14 +179,8 @@ export interface PostOptions {
 /** POSTs JSON; resolves with a 2xx response (body unread) or throws a mapped ArbiterError. */
 export async function postJson(options: PostOptions): Promise<UpstreamResponse> {
   const { deployment, call } = options;
-  let released = false;
   // The total deadline covers the body too (a stream may run for minutes); it ends with it.
-  const release = () => {
-    if (released) return;
-    released = true;
-    deadline.release();
-  };
-  const upstream = new UpstreamCall(release);
+  const upstream = new UpstreamCall(() => deadline.release());
   const deadline = linkDeadline(call.signal, deployment.timeouts.totalMs, upstream);
   let response: UpstreamResponse;
   try {
@@ -202,7 +196,7 @@ export async function postJson(options: PostOptions): Promise<UpstreamResponse> 
     }, upstream);
     response = await upstream.head;
   } catch (error) {
-    release();
+    deadline.release();
     throw transportError(error, deployment, call.signal);
   }
   if (response.statusCode >= 200 && response.statusCode < 300) return response;

@@ -3,7 +3,7 @@
  * it), otherwise one counted from the streamed text, so cost and budgets never go blind.
  */
 import type { ChatChunk, Usage } from '../core/chat-response.js';
-import { MAX_DEFERRED_CHUNKS, RawChunks, chunkCount, chunksOf, type StreamItem } from '../core/stream-item.js';
+import { HeldChunks, RawChunks, chunksOf, type StreamItem } from '../core/stream-item.js';
 
 function textOf(chunk: ChatChunk): string {
   let text = '';
@@ -26,23 +26,15 @@ export function ensureStreamUsage(chunks: AsyncIterable<StreamItem>, fallback: (
       let sawUsage = false;
       // The text is only needed when no usage comes, which is known at the end: chunks are kept
       // unread, and folded into the text only past a bound (or at the end, if no usage came).
-      let seen: StreamItem[] = [];
-      let seenChunks = 0;
       let text = '';
+      const held = new HeldChunks((chunk) => { text += textOf(chunk); });
       let last: StreamItem | undefined;
       let finished = false;
-      const fold = () => {
-        for (const item of seen) {
-          for (const chunk of chunksOf(item)) text += textOf(chunk);
-        }
-        seen = [];
-        seenChunks = 0;
-      };
       const observe = (result: IteratorResult<StreamItem>): IteratorResult<StreamItem> => {
         if (result.done) {
           finished = true;
           if (sawUsage || !last) return result;
-          fold();
+          held.release();
           const tail = chunksOf(last).at(-1)!;
           return { done: false, value: { id: tail.id, object: 'chat.completion.chunk', created: tail.created, model: tail.model, choices: [], usage: fallback(text) } };
         }
@@ -50,14 +42,8 @@ export function ensureStreamUsage(chunks: AsyncIterable<StreamItem>, fallback: (
         last = item;
         // RawChunks were passed on because they hold no usage object.
         if (!(item instanceof RawChunks) && item.usage) sawUsage = true;
-        if (!sawUsage) {
-          seen.push(item);
-          seenChunks += chunkCount(item);
-          if (seenChunks > MAX_DEFERRED_CHUNKS) fold();
-        } else if (seen.length > 0) {
-          seen = [];
-          seenChunks = 0;
-        }
+        if (sawUsage) held.clear();
+        else held.hold(item);
         return result;
       };
       return {

@@ -132,7 +132,7 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
         continue;
       }
       assembler.add(item);
-      const backpressure = raw ? writer.sendFramed(item.framed) : writer.send(item, untouched ? wireTextOf(item) : undefined);
+      const backpressure = raw ? writer.sendFramed(item.framed()) : writer.send(item, untouched ? wireTextOf(item) : undefined);
       if (backpressure) await backpressure;
       if (ctx.signal.aborted) return;
     }

@@ -30,7 +30,7 @@ describe('openai responses and streams', () => {
     const items: StreamItem[] = [];
     for await (const item of mapOpenAIStream(iterate([{ data: plain }, { data: vendor }, { data: '[DONE]' }]), deployment(), {})) items.push(item);
     assert.ok(items[0] instanceof RawChunks);
-    assert.equal(items[0].framed, `data: ${plain}\n\n`);
+    assert.equal(items[0].framed(), `data: ${plain}\n\n`);
     assert.equal(only(items[0]).choices[0]!.delta.content, 'hi "usage": {x}');
     // The canonical chunk gained reasoning_content: its old text would drop it.
     assert.ok(!(items[1] instanceof RawChunks));
@@ -62,7 +62,7 @@ describe('openai responses and streams', () => {
     const items: StreamItem[] = [];
     for await (const item of mapOpenAIEventBatches(iterate(reads), deployment(), {})) items.push(item);
     assert.deepEqual(items.map((item) => item instanceof RawChunks ? item.payloads.length : 'parsed'), [2, 'parsed', 1, 1]);
-    assert.equal((items[0] as RawChunks).framed, `data: ${delta('a')}\n\ndata: ${delta('b')}\n\n`);
+    assert.equal((items[0] as RawChunks).framed(), `data: ${delta('a')}\n\ndata: ${delta('b')}\n\n`);
     // Nothing after [DONE] is passed on.
     assert.deepEqual(items.flatMap((item) => chunksOf(item).map((chunk) => chunk.choices[0]?.delta.content ?? 'tool')), ['a', 'b', 'tool', 'c', 'd']);
   });
