@@ -23,6 +23,12 @@ test('a union that rejects every option names what the field takes, not "Invalid
   assert.match(rejection({ model: 'm', messages: user, tool_choice: 'sometimes' }).message, /"none", "auto", "required" or object/);
 });
 
+test('an option of the right type that fails a check is the one reported', () => {
+  const stop = rejection({ model: 'm', messages: user, stop: ['a', 'b', 'c', 'd', 'e'] });
+  assert.equal(stop.param, 'stop');
+  assert.match(stop.message, /<=4 items/);
+});
+
 test('the option the caller meant is followed down to the field that is wrong', () => {
   // An array of parts was meant; the image part lacks its URL object.
   const part = rejection({ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url' }] }] });

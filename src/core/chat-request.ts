@@ -147,8 +147,9 @@ type Issue = z.core.$ZodIssue;
 /**
  * A union that rejects everything says only "Invalid input". The option whose check got
  * deepest before failing is the one the caller meant (an array of parts missing an image
- * URL), so its issue is reported, with the union's path in front; when every option failed
- * at the top, the message lists the types the field takes.
+ * URL), or whose type matched but a check failed, is the one the caller meant, so its issue
+ * is reported, with the union's path in front; when every option failed on its type, the
+ * message lists the types the field takes.
  */
 function explainIssue(issue: Issue): { path: PropertyKey[]; message: string } {
   if (issue.code !== 'invalid_union' || !Array.isArray(issue.errors) || issue.errors.length === 0) {
@@ -162,6 +163,8 @@ function explainIssue(issue: Issue): { path: PropertyKey[]; message: string } {
     if (first.path.length === 0 && first.code === 'invalid_type') expected.add(String(first.expected));
     if (first.path.length === 0 && first.code === 'invalid_value') expected.add(first.values.map((value) => JSON.stringify(value)).join(', '));
     if (first.path.length > 0 && (!best || first.path.length > best.path.length)) best = first;
+    // Right type, failed a check (five stop sequences for at most four): that option was meant.
+    else if (first.path.length === 0 && first.code !== 'invalid_type' && first.code !== 'invalid_value' && !best) best = first;
   }
   if (best) {
     const inner = explainIssue(best);
