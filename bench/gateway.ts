@@ -159,10 +159,12 @@ export function formatGatewayBench(result: GatewayBenchResult): string {
   const lines: string[] = [];
   for (const [scenario, targets] of Object.entries(result.figures)) {
     lines.push(`\n  ${scenario}`);
-    lines.push(`    ${'target'.padEnd(18)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'RSS MB'.padStart(7)} ${'CPU µs/req'.padStart(11)}`);
+    lines.push(`    ${'target'.padEnd(18)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'RSS MB'.padStart(7)} ${'CPU µs/req'.padStart(11)} ${'core %'.padStart(7)}`);
     for (const [name, figures] of Object.entries(targets)) {
       if (!figures) continue;
-      lines.push(`    ${name.padEnd(18)} ${String(figures.rps).padStart(8)} ${figures.p50Ms.toFixed(2).padStart(8)} ${figures.p99Ms.toFixed(2).padStart(8)} ${String(figures.errors).padStart(7)} ${String(figures.rssMb).padStart(7)} ${String(figures.cpuUsPerRequest).padStart(11)}`);
+      // Share of one core the server process used: near 100 at saturation means its own thread is the limit.
+      const corePercent = (figures.rps * figures.cpuUsPerRequest) / 10_000;
+      lines.push(`    ${name.padEnd(18)} ${String(figures.rps).padStart(8)} ${figures.p50Ms.toFixed(2).padStart(8)} ${figures.p99Ms.toFixed(2).padStart(8)} ${String(figures.errors).padStart(7)} ${String(figures.rssMb).padStart(7)} ${String(figures.cpuUsPerRequest).padStart(11)} ${corePercent.toFixed(0).padStart(7)}`);
     }
     const bare = targets['bare-proxy'];
     const plain = targets.arbiter;
