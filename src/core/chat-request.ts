@@ -145,16 +145,18 @@ export function formatParamPath(path: ReadonlyArray<PropertyKey>): string {
 type Issue = z.core.$ZodIssue;
 
 /**
- * A union that rejects everything says only "Invalid input". The option whose check got
- * deepest before failing is the one the caller meant (an array of parts missing an image
- * URL), or whose type matched but a check failed, is the one the caller meant, so its issue
- * is reported, with the union's path in front; when every option failed on its type, the
- * message lists the types the field takes.
+ * A union that rejects everything says only "Invalid input". The option the caller meant is
+ * the one whose check got deepest before failing (an array of parts missing an image URL),
+ * or else one whose type matched but failed a check; its issue is reported, with the union's
+ * path in front. When every option failed on its type, the message lists the types the field
+ * takes.
  */
 function explainIssue(issue: Issue): { path: PropertyKey[]; message: string } {
   if (issue.code !== 'invalid_union' || !Array.isArray(issue.errors) || issue.errors.length === 0) {
     return { path: [...issue.path], message: issue.message };
   }
+  // A union given its own message (embeddings' input) says it better than a list of types or a check.
+  const custom = issue.message !== 'Invalid input';
   let best: Issue | undefined;
   const expected = new Set<string>();
   for (const option of issue.errors) {
@@ -164,14 +166,12 @@ function explainIssue(issue: Issue): { path: PropertyKey[]; message: string } {
     if (first.path.length === 0 && first.code === 'invalid_value') expected.add(first.values.map((value) => JSON.stringify(value)).join(', '));
     if (first.path.length > 0 && (!best || first.path.length > best.path.length)) best = first;
     // Right type, failed a check (five stop sequences for at most four): that option was meant.
-    else if (first.path.length === 0 && first.code !== 'invalid_type' && first.code !== 'invalid_value' && !best) best = first;
+    else if (!custom && first.path.length === 0 && first.code !== 'invalid_type' && first.code !== 'invalid_value' && !best) best = first;
   }
   if (best) {
     const inner = explainIssue(best);
     return { path: [...issue.path, ...inner.path], message: inner.message };
   }
-  // A union given its own message (embeddings' input) says it better than a list of types.
-  const custom = issue.message !== 'Invalid input';
   const message = !custom && expected.size > 0 ? `expected ${[...expected].join(' or ')}` : issue.message;
   return { path: [...issue.path], message };
 }
