@@ -45,6 +45,8 @@ export interface NeutralRequest {
   /** The last turn is a tool result: answer in text. */
   afterToolResult: boolean;
   stream: boolean;
+  /** Alternative answers asked for (OpenAI `n`, Gemini `candidateCount`); 1 elsewhere. */
+  choices: number;
 }
 
 export interface NeutralToolCall { id: string; name: string; args: Record<string, unknown> }

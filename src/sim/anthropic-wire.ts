@@ -65,6 +65,7 @@ export function parseAnthropic(body: unknown): ParseResult {
     json: false,
     afterToolResult,
     stream: body.stream === true,
+    choices: 1,
   };
   return { ok: true, request, includeUsage: true };
 }
@@ -96,7 +97,8 @@ export const anthropicWire: WireFormat = {
   error(status, message) {
     return JSON.stringify({ type: 'error', error: { type: errorType(status), message } });
   },
-  json(answer: NeutralAnswer, ctx: RenderContext) {
+  json(answers, ctx: RenderContext) {
+    const answer = answers[0]!;
     const content: Array<Record<string, unknown>> = [];
     if (answer.text.length > 0 || answer.toolCalls.length === 0) content.push({ type: 'text', text: answer.text });
     for (const call of answer.toolCalls) content.push({ type: 'tool_use', id: toolId(call.id), name: call.name, input: call.args });
@@ -111,7 +113,8 @@ export const anthropicWire: WireFormat = {
       usage: usage(answer, answer.completionTokens),
     });
   },
-  stream(answer: NeutralAnswer, ctx: RenderContext) {
+  stream(answers, ctx: RenderContext) {
+    const answer = answers[0]!;
     const frames: string[] = [
       eventFrame('message_start', {
         type: 'message_start',

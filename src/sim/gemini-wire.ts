@@ -6,7 +6,7 @@
 import type { NeutralAnswer, NeutralRequest, NeutralTool } from './answer.js';
 import { isRecord } from './answer.js';
 import { embed } from './openai-wire.js';
-import { dataFrame, splitText, type ParseResult, type RenderContext, type WireFormat } from './wire.js';
+import { choiceCount, completionTokensOf, dataFrame, interleave, splitText, type ParseResult, type RenderContext, type WireFormat } from './wire.js';
 
 function partsText(content: unknown): { text: string; functionResponse: boolean; extra: string } {
   if (!isRecord(content) || !Array.isArray(content.parts)) return { text: '', functionResponse: false, extra: '' };
@@ -57,6 +57,8 @@ export function parseGemini(body: unknown, model: string, stream: boolean): Pars
   const allowed = Array.isArray(config?.allowedFunctionNames) ? config.allowedFunctionNames.filter((name): name is string => typeof name === 'string') : [];
   const generation = isRecord(body.generationConfig) ? body.generationConfig : {};
   const schema = isRecord(generation.responseJsonSchema) ? generation.responseJsonSchema : isRecord(generation.responseSchema) ? generation.responseSchema : undefined;
+  const choices = choiceCount(generation.candidateCount, 'generationConfig.candidateCount');
+  if (typeof choices === 'string') return { ok: false, status: 400, message: choices };
   const request: NeutralRequest = {
     model,
     system,
@@ -74,6 +76,7 @@ export function parseGemini(body: unknown, model: string, stream: boolean): Pars
     jsonSchema: schema,
     afterToolResult,
     stream,
+    choices,
   };
   return { ok: true, request, includeUsage: true };
 }
@@ -91,8 +94,10 @@ function statusName(status: number): string {
   }
 }
 
-function usageMetadata(answer: NeutralAnswer): Record<string, unknown> {
-  return { promptTokenCount: answer.promptTokens, candidatesTokenCount: answer.completionTokens, totalTokenCount: answer.promptTokens + answer.completionTokens };
+function usageMetadata(answers: readonly NeutralAnswer[]): Record<string, unknown> {
+  const promptTokens = answers[0]?.promptTokens ?? 0;
+  const candidatesTokens = completionTokensOf(answers);
+  return { promptTokenCount: promptTokens, candidatesTokenCount: candidatesTokens, totalTokenCount: promptTokens + candidatesTokens };
 }
 
 function finishReason(answer: NeutralAnswer): string {
@@ -108,34 +113,43 @@ export const geminiWire: WireFormat = {
   error(status, message) {
     return JSON.stringify({ error: { code: status, message, status: statusName(status) } });
   },
-  json(answer: NeutralAnswer, ctx: RenderContext) {
-    const parts: Array<Record<string, unknown>> = [];
-    if (answer.text.length > 0 || answer.toolCalls.length === 0) parts.push({ text: answer.text });
-    parts.push(...callParts(answer));
+  json(answers, ctx: RenderContext) {
+    const candidates = answers.map((answer, index) => {
+      const parts: Array<Record<string, unknown>> = [];
+      if (answer.text.length > 0 || answer.toolCalls.length === 0) parts.push({ text: answer.text });
+      parts.push(...callParts(answer));
+      return { content: { role: 'model', parts }, finishReason: finishReason(answer), index };
+    });
     return JSON.stringify({
-      candidates: [{ content: { role: 'model', parts }, finishReason: finishReason(answer), index: 0 }],
-      usageMetadata: usageMetadata(answer),
+      candidates,
+      usageMetadata: usageMetadata(answers),
       modelVersion: ctx.model,
       responseId: ctx.id,
     });
   },
-  stream(answer: NeutralAnswer, ctx: RenderContext) {
-    const frames: string[] = [];
-    const pieces = splitText(answer.text);
+  stream(answers, ctx: RenderContext) {
     const common = { modelVersion: ctx.model, responseId: ctx.id };
-    pieces.forEach((piece, index) => {
-      const last = index === pieces.length - 1 && answer.toolCalls.length === 0;
-      frames.push(dataFrame({
-        candidates: [{ content: { role: 'model', parts: [{ text: piece }] }, ...(last ? { finishReason: finishReason(answer) } : {}), index: 0 }],
-        usageMetadata: last ? usageMetadata(answer) : { promptTokenCount: answer.promptTokens, totalTokenCount: answer.promptTokens },
-        ...common,
-      }));
+    const promptOnly = { promptTokenCount: answers[0]?.promptTokens ?? 0, totalTokenCount: answers[0]?.promptTokens ?? 0 };
+    // Each candidate's pieces, with its finish reason on its last; the full usage rides on the stream's last frame.
+    const perCandidate = answers.map((answer, candidate) => {
+      const frames: Array<Record<string, unknown>> = [];
+      const pieces = splitText(answer.text);
+      pieces.forEach((piece, index) => {
+        const last = index === pieces.length - 1 && answer.toolCalls.length === 0;
+        frames.push({ content: { role: 'model', parts: [{ text: piece }] }, ...(last ? { finishReason: finishReason(answer) } : {}), index: candidate });
+      });
+      if (answer.toolCalls.length > 0 || pieces.length === 0) {
+        const parts = answer.toolCalls.length > 0 ? callParts(answer) : [{ text: '' }];
+        frames.push({ content: { role: 'model', parts }, finishReason: finishReason(answer), index: candidate });
+      }
+      return frames;
     });
-    if (answer.toolCalls.length > 0 || pieces.length === 0) {
-      const parts = answer.toolCalls.length > 0 ? callParts(answer) : [{ text: '' }];
-      frames.push(dataFrame({ candidates: [{ content: { role: 'model', parts }, finishReason: finishReason(answer), index: 0 }], usageMetadata: usageMetadata(answer), ...common }));
-    }
-    return frames;
+    const ordered = interleave(perCandidate);
+    return ordered.map((candidate, at) => dataFrame({
+      candidates: [candidate],
+      usageMetadata: at === ordered.length - 1 ? usageMetadata(answers) : promptOnly,
+      ...common,
+    }));
   },
   malformedFrame: 'data: {"candidates":[{"content":{"role":"model","parts":[{"text":\n\n',
   streamErrorFrame: dataFrame({ error: { code: 503, message: 'The model is overloaded. Please try again later. (simulated)', status: 'UNAVAILABLE' } }),

@@ -8,7 +8,7 @@ import { isRecord } from './answer.js';
 import { SIM_SLATE } from './slate.js';
 import { hashString } from './random.js';
 import { countTokens } from './tokens.js';
-import { dataFrame, splitJson, splitText, textOf, type ParseResult, type RenderContext, type WireFormat } from './wire.js';
+import { choiceCount, completionTokensOf, dataFrame, interleave, splitJson, splitText, textOf, type ParseResult, type RenderContext, type WireFormat } from './wire.js';
 
 export function parseOpenAi(body: unknown): ParseResult {
   if (!isRecord(body)) return { ok: false, status: 400, message: 'The request body must be a JSON object.' };
@@ -40,6 +40,8 @@ export function parseOpenAi(body: unknown): ParseResult {
   const format = isRecord(body.response_format) ? body.response_format : undefined;
   const jsonSchema = format && isRecord(format.json_schema) && isRecord(format.json_schema.schema) ? format.json_schema.schema : undefined;
   const maxRaw = body.max_completion_tokens ?? body.max_tokens;
+  const choices = choiceCount(body.n, 'n');
+  if (typeof choices === 'string') return { ok: false, status: 400, message: choices };
   const request: NeutralRequest = {
     model: body.model,
     system,
@@ -56,6 +58,7 @@ export function parseOpenAi(body: unknown): ParseResult {
     jsonSchema,
     afterToolResult,
     stream: body.stream === true,
+    choices,
   };
   const includeUsage = isRecord(body.stream_options) && body.stream_options.include_usage === true;
   return { ok: true, request, includeUsage };
@@ -63,11 +66,13 @@ export function parseOpenAi(body: unknown): ParseResult {
 
 const finishReasons = { stop: 'stop', length: 'length', tool_calls: 'tool_calls' } as const;
 
-function usage(answer: NeutralAnswer): Record<string, unknown> {
+function usage(answers: readonly NeutralAnswer[]): Record<string, unknown> {
+  const promptTokens = answers[0]?.promptTokens ?? 0;
+  const completionTokens = completionTokensOf(answers);
   return {
-    prompt_tokens: answer.promptTokens,
-    completion_tokens: answer.completionTokens,
-    total_tokens: answer.promptTokens + answer.completionTokens,
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
@@ -85,34 +90,41 @@ export const openAiWire: WireFormat = {
     const code = status === 404 ? 'model_not_found' : status === 429 ? 'rate_limit_exceeded' : null;
     return JSON.stringify({ error: { message, type, param: null, code } });
   },
-  json(answer: NeutralAnswer, ctx: RenderContext) {
-    const message: Record<string, unknown> = { role: 'assistant', content: answer.text.length > 0 || answer.toolCalls.length === 0 ? answer.text : null, refusal: null, annotations: [] };
-    if (answer.toolCalls.length > 0) {
-      message.tool_calls = answer.toolCalls.map((call) => ({ id: callId(call.id), type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } }));
-    }
+  json(answers, ctx: RenderContext) {
+    const choices = answers.map((answer, index) => {
+      const message: Record<string, unknown> = { role: 'assistant', content: answer.text.length > 0 || answer.toolCalls.length === 0 ? answer.text : null, refusal: null, annotations: [] };
+      if (answer.toolCalls.length > 0) {
+        message.tool_calls = answer.toolCalls.map((call) => ({ id: callId(call.id), type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } }));
+      }
+      return { index, message, logprobs: null, finish_reason: finishReasons[answer.finish] };
+    });
     return JSON.stringify({
       id: ctx.id,
       object: 'chat.completion',
       created: ctx.created,
       model: ctx.model,
       system_fingerprint: 'fp_arbiter_sim',
-      choices: [{ index: 0, message, logprobs: null, finish_reason: finishReasons[answer.finish] }],
-      usage: usage(answer),
+      choices,
+      usage: usage(answers),
     });
   },
-  stream(answer: NeutralAnswer, ctx: RenderContext) {
+  stream(answers, ctx: RenderContext) {
     const base = { id: ctx.id, object: 'chat.completion.chunk', created: ctx.created, model: ctx.model, system_fingerprint: 'fp_arbiter_sim' };
     const extra = ctx.includeUsage ? { usage: null } : {};
-    const chunk = (delta: Record<string, unknown>, finish: string | null = null): string =>
-      dataFrame({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra });
-    const frames: string[] = [chunk({ role: 'assistant', content: '', refusal: null })];
-    for (const piece of splitText(answer.text)) frames.push(chunk({ content: piece }));
-    answer.toolCalls.forEach((call, index) => {
-      frames.push(chunk({ tool_calls: [{ index, id: callId(call.id), type: 'function', function: { name: call.name, arguments: '' } }] }));
-      for (const piece of splitJson(JSON.stringify(call.args))) frames.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+    const choiceFrames = answers.map((answer, choice) => {
+      const chunk = (delta: Record<string, unknown>, finish: string | null = null): string =>
+        dataFrame({ ...base, choices: [{ index: choice, delta, logprobs: null, finish_reason: finish }], ...extra });
+      const frames: string[] = [chunk({ role: 'assistant', content: '', refusal: null })];
+      for (const piece of splitText(answer.text)) frames.push(chunk({ content: piece }));
+      answer.toolCalls.forEach((call, index) => {
+        frames.push(chunk({ tool_calls: [{ index, id: callId(call.id), type: 'function', function: { name: call.name, arguments: '' } }] }));
+        for (const piece of splitJson(JSON.stringify(call.args))) frames.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+      });
+      frames.push(chunk({}, finishReasons[answer.finish]));
+      return frames;
     });
-    frames.push(chunk({}, finishReasons[answer.finish]));
-    if (ctx.includeUsage) frames.push(dataFrame({ ...base, choices: [], usage: usage(answer) }));
+    const frames = interleave(choiceFrames);
+    if (ctx.includeUsage) frames.push(dataFrame({ ...base, choices: [], usage: usage(answers) }));
     frames.push('data: [DONE]\n\n');
     return frames;
   },

@@ -136,6 +136,44 @@ describe('wire formats through the official clients', () => {
   });
 });
 
+describe('several choices: OpenAI n and Gemini candidateCount', () => {
+  const messages = [{ role: 'user' as const, content: prompt }];
+
+  test('openai: n answers, the first the single answer, usage billing all of them; streamed alike', async () => {
+    const single = await openai.chat.completions.create({ model: 'sim-swift', messages, max_tokens: 60 });
+    const three = await openai.chat.completions.create({ model: 'sim-swift', messages, max_tokens: 60, n: 3 });
+    assert.deepEqual(three.choices.map((choice) => choice.index), [0, 1, 2]);
+    assert.equal(three.choices[0]?.message.content, single.choices[0]?.message.content);
+    assert.ok(new Set(three.choices.map((choice) => choice.message.content)).size > 1, 'alternatives differ');
+    assert.equal(three.usage?.prompt_tokens, single.usage?.prompt_tokens);
+    assert.ok((three.usage?.completion_tokens ?? 0) > (single.usage?.completion_tokens ?? 0));
+    const texts = ['', '', ''];
+    let usage = 0;
+    const stream = await openai.chat.completions.create({ model: 'sim-swift', messages, max_tokens: 60, n: 3, stream: true, stream_options: { include_usage: true } });
+    for await (const chunk of stream) {
+      for (const choice of chunk.choices) texts[choice.index] += choice.delta.content ?? '';
+      if (chunk.usage) usage = chunk.usage.completion_tokens;
+    }
+    assert.deepEqual(texts, three.choices.map((choice) => choice.message.content));
+    assert.equal(usage, three.usage?.completion_tokens);
+    await assert.rejects(openai.chat.completions.create({ model: 'sim-swift', messages, n: 0 }), (error: unknown) => error instanceof OpenAI.BadRequestError);
+  });
+
+  test('gemini: candidateCount candidates, streamed alike, with usage over all', async () => {
+    const config = { maxOutputTokens: 60, candidateCount: 2 };
+    const whole = await gemini.models.generateContent({ model: 'sim-swift', contents: prompt, config });
+    assert.deepEqual(whole.candidates?.map((candidate) => candidate.index), [0, 1]);
+    const texts = ['', ''];
+    let candidatesTokens = 0;
+    for await (const chunk of await gemini.models.generateContentStream({ model: 'sim-swift', contents: prompt, config })) {
+      for (const candidate of chunk.candidates ?? []) texts[candidate.index ?? 0] += candidate.content?.parts?.map((part) => part.text ?? '').join('') ?? '';
+      candidatesTokens = chunk.usageMetadata?.candidatesTokenCount ?? candidatesTokens;
+    }
+    assert.deepEqual(texts, whole.candidates?.map((candidate) => candidate.content?.parts?.map((part) => part.text ?? '').join('')));
+    assert.equal(candidatesTokens, whole.usageMetadata?.candidatesTokenCount);
+  });
+});
+
 describe('tool use, JSON and in-band errors through the official Anthropic and Gemini clients', () => {
   const weather = { name: 'get_weather', description: 'Weather', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } };
   const time = { name: 'get_local_time', description: 'Local time', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } };

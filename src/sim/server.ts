@@ -13,7 +13,7 @@ import { geminiEmbeddings, geminiWire, parseGemini } from './gemini-wire.js';
 import { embeddings, modelList, openAiWire, parseOpenAi } from './openai-wire.js';
 import { hashParts, hexId, SeededRandom } from './random.js';
 import { findSimModel, type SimModelProfile } from './slate.js';
-import type { ParseResult, WireFormat } from './wire.js';
+import { completionTokensOf, type ParseResult, type WireFormat } from './wire.js';
 
 export interface SimOptions {
   port?: number;
@@ -91,7 +91,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     return { ...merged, ...options.modelFaults?.[profile.id] };
   }
 
-  function latency(profile: SimModelProfile, answer: NeutralAnswer, frames: number, counter: number): Latency {
+  function latency(profile: SimModelProfile, answer: Pick<NeutralAnswer, 'completionTokens'>, frames: number, counter: number): Latency {
     if (latencyScale === 0) return { ttftMs: 0, perFrameMs: 0 };
     const rng = new SeededRandom(hashParts('latency', seed, profile.id, counter));
     const sigma = Math.log(profile.ttftMs.p99 / profile.ttftMs.median) / 2.326;
@@ -117,7 +117,9 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     if (fault.kind === 'stream-error' && !request.stream) return send(res, wire.overloadedStatus, wire.error(wire.overloadedStatus, 'Overloaded (simulated).'));
     const extraSeed = requestSeed(req.headers);
     const answerSeed = extraSeed === undefined ? seed : hashParts(seed, extraSeed);
-    const answer = computeAnswer(request, profile, answerSeed);
+    // The first choice is the answer a single-choice request gets; each further one is drawn on its own.
+    const answers = Array.from({ length: request.choices }, (_, choice) => computeAnswer(request, profile, choice === 0 ? answerSeed : hashParts(answerSeed, 'choice', choice)));
+    const answer = { completionTokens: completionTokensOf(answers) };
     const id = wire.name === 'anthropic' ? `msg_sim${hexId(21, seed, counter, responseCounter)}` : wire.name === 'gemini' ? hexId(22, seed, counter, responseCounter) : `chatcmpl-sim${hexId(24, seed, counter, responseCounter)}`;
     responseCounter++;
     const ctx = { id, model: profile.id, created: Math.floor(Date.now() / 1000), includeUsage: parsed.includeUsage };
@@ -128,7 +130,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
       const timing = latency(profile, answer, 1, counter);
       await sleep(timing.ttftMs + timing.perFrameMs + spike);
       if (fault.kind === 'malformed') return send(res, 200, '{"id":"broken","choices":[{"message":', requestIdHeader);
-      const body = wire.json(answer, ctx);
+      const body = wire.json(answers, ctx);
       if (fault.kind === 'cut') {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...requestIdHeader });
         res.write(body.slice(0, Math.floor(body.length / 2)));
@@ -138,7 +140,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
       return send(res, 200, body, requestIdHeader);
     }
 
-    const frames = wire.stream(answer, ctx);
+    const frames = wire.stream(answers, ctx);
     const timing = latency(profile, answer, frames.length, counter);
     await sleep(timing.ttftMs + spike);
     if (res.destroyed) return;

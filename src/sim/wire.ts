@@ -9,9 +9,10 @@ export interface WireFormat {
   name: 'openai' | 'anthropic' | 'gemini';
   /** The JSON error body for a status and message. */
   error(status: number, message: string): string;
-  json(answer: NeutralAnswer, ctx: RenderContext): string;
+  /** `answers`: one per choice asked for, at least one (formats without choices render the first). */
+  json(answers: readonly NeutralAnswer[], ctx: RenderContext): string;
   /** The complete SSE stream, frame by frame (each frame ends with a blank line). */
-  stream(answer: NeutralAnswer, ctx: RenderContext): string[];
+  stream(answers: readonly NeutralAnswer[], ctx: RenderContext): string[];
   /** A broken SSE frame for the malformed fault. */
   malformedFrame: string;
   /** The in-band error each format sends after a 200 (overloaded), for the stream-error fault. */
@@ -40,6 +41,28 @@ export function splitJson(json: string): string[] {
   for (let i = 0; i < json.length; i += size) out.push(json.slice(i, i + size));
   if (out.length < 2) out.push('');
   return out;
+}
+
+/** Frames of several choices taken in turn, as a provider streams alternatives side by side. */
+export function interleave<Frame>(framesPerChoice: readonly Frame[][]): Frame[] {
+  const out: Frame[] = [];
+  const longest = Math.max(0, ...framesPerChoice.map((frames) => frames.length));
+  for (let at = 0; at < longest; at++) {
+    for (const frames of framesPerChoice) if (at < frames.length) out.push(frames[at]!);
+  }
+  return out;
+}
+
+/** Completion tokens of every choice: what a provider bills for n alternatives. */
+export function completionTokensOf(answers: readonly NeutralAnswer[]): number {
+  return answers.reduce((sum, answer) => sum + answer.completionTokens, 0);
+}
+
+/** How many alternatives a request field asks for: a whole number from 1 to 128, else an error message. */
+export function choiceCount(value: unknown, field: string): number | string {
+  if (value === undefined || value === null) return 1;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 128) return `'${field}' must be an integer from 1 to 128.`;
+  return value;
 }
 
 export function dataFrame(value: unknown): string {
