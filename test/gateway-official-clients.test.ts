@@ -258,6 +258,22 @@ describe('official openai client through Arbiter', () => {
     assert.equal(json[2], json[0]);
   });
 
+  test('n alternatives arrive as n choices from OpenAI and Gemini upstreams, JSON and streamed alike; Anthropic refuses n > 1', async () => {
+    const messages = [{ role: 'user' as const, content: 'Describe a harbour at dawn.' }];
+    const [fromOpenAi, fromGemini] = await Promise.all(['via-openai', 'via-gemini'].map((model) => client.chat.completions.create({ model, messages, max_tokens: 40, n: 3 })));
+    for (const answer of [fromOpenAi!, fromGemini!]) assert.deepEqual(answer.choices.map((choice) => choice.index), [0, 1, 2]);
+    assert.deepEqual(fromGemini!.choices.map((choice) => choice.message.content), fromOpenAi!.choices.map((choice) => choice.message.content));
+    assert.equal(fromGemini!.usage?.completion_tokens, fromOpenAi!.usage?.completion_tokens);
+    for (const model of ['via-openai', 'via-gemini']) {
+      const texts = ['', '', ''];
+      for await (const chunk of await client.chat.completions.create({ model, messages, max_tokens: 40, n: 3, stream: true })) {
+        for (const choice of chunk.choices) texts[choice.index] += choice.delta.content ?? '';
+      }
+      assert.deepEqual(texts, fromOpenAi!.choices.map((choice) => choice.message.content), model);
+    }
+    await assert.rejects(client.chat.completions.create({ model: 'via-anthropic', messages, n: 2 }), (error: unknown) => error instanceof OpenAI.BadRequestError && error.param === 'n');
+  });
+
   test('the three formats give the same canonical answer to the same request', async () => {
     const answers = await Promise.all(formats.map((format) => client.chat.completions.create({
       model: `via-${format}`,
