@@ -26,17 +26,48 @@ export interface FilterResult {
 
 const blended = (price: { input: number; output: number }): number => (3 * price.input + price.output) / 4;
 
-/** Rules that depend only on the policy and the candidate: computed once per route. */
-export function staticExclusions(policy: RouteConfig, candidate: RouteCandidate): { reasons: string[]; routes: CandidateRoute[] } {
-  const reasons: string[] = [];
-  const rules = policy.compliance;
-  if (policy.candidates && !policy.candidates.includes(candidate.modelId) && !candidate.routes.some((route) => policy.candidates!.includes(route.deployment.name))) {
-    reasons.push('not listed in the route candidates');
-  }
+type Compliance = RouteConfig['compliance'];
+
+/** Who stands behind the model: jurisdiction, vendor, open weights. */
+function identityExclusions(rules: Compliance, candidate: RouteCandidate, reasons: string[]): void {
   if (rules.allowJurisdictions && !rules.allowJurisdictions.includes(candidate.jurisdiction)) reasons.push(`vendor jurisdiction ${candidate.jurisdiction} not allowed`);
   if (rules.denyJurisdictions?.includes(candidate.jurisdiction)) reasons.push(`vendor jurisdiction ${candidate.jurisdiction} denied`);
   if (rules.excludeVendors?.includes(candidate.vendor)) reasons.push(`vendor ${candidate.vendor} excluded`);
   if (rules.openWeightsOnly && !candidate.openWeights) reasons.push('not open weights');
+}
+
+/** Where the data would go: the mirrors hosted in an allowed region, and local ones when the route is local-only. */
+function hostedRoutes(rules: Compliance, routes: CandidateRoute[], reasons: string[]): CandidateRoute[] {
+  let kept = routes;
+  if (rules.allowRegions) {
+    kept = kept.filter((route) => rules.allowRegions!.includes(route.region) || rules.allowRegions!.includes(route.residency.toLowerCase()));
+    if (kept.length === 0) reasons.push(`no mirror hosted in ${rules.allowRegions.join('/')}`);
+  }
+  if (rules.localOnly) {
+    kept = kept.filter((route) => route.local);
+    if (kept.length === 0) reasons.push('no local mirror (route is local-only)');
+  }
+  return kept;
+}
+
+/**
+ * The compliance rules alone, whatever the request is for: a key bound to a route embeds only
+ * where the route's chat could go.
+ */
+export function complianceExclusions(rules: Compliance, candidate: RouteCandidate): { reasons: string[]; routes: CandidateRoute[] } {
+  const reasons: string[] = [];
+  identityExclusions(rules, candidate, reasons);
+  const routes = hostedRoutes(rules, candidate.routes, reasons);
+  return { reasons, routes };
+}
+
+/** Rules that depend only on the policy and the candidate: computed once per route. */
+export function staticExclusions(policy: RouteConfig, candidate: RouteCandidate): { reasons: string[]; routes: CandidateRoute[] } {
+  const reasons: string[] = [];
+  if (policy.candidates && !policy.candidates.includes(candidate.modelId) && !candidate.routes.some((route) => policy.candidates!.includes(route.deployment.name))) {
+    reasons.push('not listed in the route candidates');
+  }
+  identityExclusions(policy.compliance, candidate, reasons);
   for (const need of policy.require) {
     const has = need === 'tools' ? candidate.capabilities.tools
       : need === 'parallel_tools' ? candidate.capabilities.parallelTools
@@ -45,15 +76,7 @@ export function staticExclusions(policy: RouteConfig, candidate: RouteCandidate)
             : candidate.capabilities.reasoning;
     if (!has) reasons.push(`lacks required capability ${need}`);
   }
-  let routes = candidate.routes;
-  if (rules.allowRegions) {
-    routes = routes.filter((route) => rules.allowRegions!.includes(route.region) || rules.allowRegions!.includes(route.residency.toLowerCase()));
-    if (routes.length === 0) reasons.push(`no mirror hosted in ${rules.allowRegions.join('/')}`);
-  }
-  if (rules.localOnly) {
-    routes = routes.filter((route) => route.local);
-    if (routes.length === 0) reasons.push('no local mirror (route is local-only)');
-  }
+  let routes = hostedRoutes(policy.compliance, candidate.routes, reasons);
   if (policy.maxPricePerMTokens !== undefined) {
     routes = routes.filter((route) => route.price !== undefined && blended(route.price) <= policy.maxPricePerMTokens!);
     if (routes.length === 0) reasons.push(`no mirror priced at or under $${policy.maxPricePerMTokens}/M tokens (unpriced counts as over)`);

@@ -122,12 +122,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       // Counted only when the provider sends no usage of its own.
       return { ...result.meta, chunks: ensureStreamUsage(result.value, (text) => usageFromStream(text, estimate(request, result.meta.deployment), result.meta.deployment.catalogModel)) };
     },
-    resolveEmbedding(request) {
+    resolveEmbedding(request, keyRoute) {
       const mirrors = index.lookup(request.model);
       if (!mirrors) throw new ArbiterError('model_not_found', `The model '${request.model}' does not exist.`, { param: 'model' });
-      const deployment = mirrors.find((candidate) => adapterFor(candidate.provider).embed);
-      if (!deployment) throw new ArbiterError('invalid_request', `The model '${request.model}' has no deployment that serves embeddings.`, { param: 'model' });
-      return deployment;
+      const embedding = mirrors.filter((candidate) => adapterFor(candidate.provider).embed);
+      if (embedding.length === 0) throw new ArbiterError('invalid_request', `The model '${request.model}' has no deployment that serves embeddings.`, { param: 'model' });
+      if (!keyRoute) return embedding[0]!;
+      // The route's compliance (jurisdiction, vendor, open weights, region, locality) says where its data may go, embeddings included.
+      const verdicts = embedding.map((deployment) => ({ deployment, reasons: routing.complianceExclusions(keyRoute, deployment) }));
+      const admitted = verdicts.find((verdict) => verdict.reasons.length === 0);
+      if (admitted) return admitted.deployment;
+      const why = verdicts.map((verdict) => `${verdict.deployment.name}: ${verdict.reasons.join(', ')}`).join('; ');
+      throw new ArbiterError('permission_denied', `The model '${request.model}' is not allowed by the route '${keyRoute}' this API key is bound to (${why}).`, { param: 'model' });
     },
     estimateEmbeddingTokens: (request, deployment) => embeddingInputTokens(request.input, deployment),
     async embed(request, deployment, callOptions) {

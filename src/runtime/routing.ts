@@ -10,6 +10,7 @@ import { findModel, type Catalog, type PriceFact, type Preset } from '../catalog
 import { LOCAL_PRESETS } from '../catalog/schema.js';
 import { compileRoute, decide, explainDecision, type CompiledRoute, type Decision } from '../router/decide.js';
 import { HealthTracker } from '../router/deployment-health.js';
+import { complianceExclusions } from '../router/filter-candidates.js';
 import type { CandidateRoute, QualityFigures, QualityLookup, RequestFacts, RouteCandidate } from '../router/route-candidate.js';
 import type { ResolvedTarget } from './types.js';
 
@@ -21,6 +22,8 @@ export interface Routing {
   decideRoute(routeName: string, request: ChatRequest, requestId: string, promptTokens: number): ResolvedTarget;
   decision(routeName: string, request: ChatRequest, requestId: string, promptTokens: number): Decision;
   orderMirrors(mirrors: Deployment[]): Deployment[];
+  /** Why the route's compliance rules keep data away from this deployment; empty when they admit it. */
+  complianceExclusions(routeName: string, deployment: Deployment): string[];
   /** New eval evidence (after a bake-off or a refresh from the store). */
   setQuality(quality: QualitySource | undefined): void;
 }
@@ -111,6 +114,14 @@ export function createRouting(options: RoutingOptions): Routing {
       // Config order is the preference; only demoted mirrors (open breaker, failing) move back.
       if (mirrors.length < 2 || !mirrors.some((deployment) => health.demotion(deployment.name) > 0)) return mirrors;
       return [...mirrors].sort((a, b) => health.demotion(a.name) - health.demotion(b.name));
+    },
+    complianceExclusions(routeName, deployment) {
+      const policy = options.config.routes[routeName];
+      if (!policy) throw new Error(`unknown route ${routeName}`);
+      const candidate = candidates.find((entry) => entry.modelId === deployment.model);
+      const route = candidate?.routes.find((entry) => entry.deployment.name === deployment.name);
+      if (!candidate || !route) return ['not a deployment of this gateway'];
+      return complianceExclusions(policy.compliance, { ...candidate, routes: [route] }).reasons;
     },
     setQuality(next) {
       quality = next;

@@ -77,8 +77,11 @@ export interface Runtime {
   resolve(request: ChatRequest, hints: TargetHints): ResolvedTarget;
   executeChat(target: ResolvedTarget, request: ChatRequest, options: CallOptions): Promise<ChatExecution>;
   executeStream(target: ResolvedTarget, request: ChatRequest, options: CallOptions): Promise<StreamExecution>;
-  /** The deployment that serves embeddings for `request.model` (the first mirror whose provider embeds). */
-  resolveEmbedding(request: EmbeddingRequest): Deployment;
+  /**
+   * The deployment that serves embeddings for `request.model`: the first mirror whose provider
+   * embeds and, for a key bound to a route (`keyRoute`), that the route's compliance rules admit.
+   */
+  resolveEmbedding(request: EmbeddingRequest, keyRoute?: string): Deployment;
   /** Input tokens of an embedding request on a deployment, counted before the call (for limits and budgets). */
   estimateEmbeddingTokens(request: EmbeddingRequest, deployment: Deployment): number;
   embed(request: EmbeddingRequest, deployment: Deployment, options: CallOptions): Promise<{ response: EmbeddingResponse; costNano: NanoUsd | null }>;

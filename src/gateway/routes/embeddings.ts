@@ -2,7 +2,8 @@
  * POST /v1/embeddings for models whose provider embeds (OpenAI and compatible vendors,
  * Gemini). Keys, rate limits, the key's budgets, the audit trail and metrics apply as on chat.
  */
-import { parseEmbeddingRequest } from '../../core/embeddings.js';
+import { parseEmbeddingRequest, type EmbeddingRequest } from '../../core/embeddings.js';
+import type { Deployment } from '../../core/provider.js';
 import { nanoToUsd } from '../../core/money.js';
 import type { Handler } from '../context.js';
 import type { Runtime } from '../../runtime/types.js';
@@ -13,8 +14,15 @@ import { sendJson } from '../send-json.js';
 
 export function embeddingsHandler(deps: { runtime: Runtime; bodyLimitBytes: number; controls: ChatControls }): Handler {
   return async function embeddings(ctx) {
-    const request = parseEmbeddingRequest(await readJsonBody(ctx.req, deps.bodyLimitBytes));
-    const deployment = deps.runtime.resolveEmbedding(request);
+    let request: EmbeddingRequest | undefined;
+    let deployment: Deployment;
+    try {
+      request = parseEmbeddingRequest(await readJsonBody(ctx.req, deps.bodyLimitBytes));
+      deployment = deps.runtime.resolveEmbedding(request, ctx.vars.keyRoute);
+    } catch (error) {
+      deps.controls.refuse(ctx, error, request?.model);
+      throw error;
+    }
     const admission = await deps.controls.admitEmbedding(ctx, request, deployment);
     const outcome: ChatOutcome = { status: 200, deployment, attempts: [], retries: 0, fallbacks: 0, streamed: false };
     const started = performance.now();
