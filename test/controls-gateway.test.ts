@@ -34,7 +34,11 @@ before(async () => {
   const base = {
     server: { port: 0, logLevel: 'silent' },
     storage: { url: dbUrl },
-    deployments: [{ name: 'sim-frontier', provider: 'openai', upstreamModel: 'sim-frontier', baseUrl: `${sim.url}/v1`, apiKey: 'sk-test', catalogModel: 'sim-frontier', simulated: true }],
+    deployments: [
+      { name: 'sim-frontier', provider: 'openai', upstreamModel: 'sim-frontier', baseUrl: `${sim.url}/v1`, apiKey: 'sk-test', catalogModel: 'sim-frontier', simulated: true },
+      // One embedding model hosted twice: where a route-bound key's data may go decides which serves it.
+      ...['us-east', 'eu-west'].map((region) => ({ name: `embedder-${region}`, model: 'embedder', region, provider: 'openai', upstreamModel: 'sim-swift', baseUrl: `${sim.url}/v1`, apiKey: 'sk-test', catalogModel: 'sim-swift', simulated: true })),
+    ],
   };
   const probeConfig = parseConfig(base, {});
 
@@ -49,7 +53,11 @@ before(async () => {
   assert.ok(worst !== null && worst > 0);
   budgetNano = worst * 10;
   // The route's only candidate is the same deployment, so its worst case is the same.
-  const config = parseConfig({ ...base, routes: { feature: { budgets: [`${(budgetNano / 1e9).toFixed(9)}usd/day`] } } }, {});
+  const config = parseConfig({ ...base, routes: {
+    feature: { candidates: ['sim-frontier'], budgets: [`${(budgetNano / 1e9).toFixed(9)}usd/day`] },
+    'eu-data': { compliance: { allowRegions: ['eu-west'] } },
+    'local-data': { compliance: { localOnly: true } },
+  } }, {});
 
   // Keys exist before the gateway starts (it loads them at start).
   const store = await openStore(dbUrl);
@@ -63,6 +71,8 @@ before(async () => {
   await make('budget', { name: 'race', budgets: [{ kind: 'usd', limit: budgetNano, period: 'day' }] });
   await make('embedBudget', { name: 'embed-budget', budgets: [{ kind: 'usd', limit: embedWorstNano * 3, period: 'day' }] });
   await make('embedLimited', { name: 'embed-limited', rpm: 1 });
+  await make('euBound', { name: 'eu-bound', route: 'eu-data' });
+  await make('localBound', { name: 'local-bound', route: 'local-data' });
   await store.close();
 
   arbiter = await startArbiter({ config, env: { ARBITER_MASTER_KEY: MASTER }, quiet: true });
@@ -181,11 +191,11 @@ describe('route budget at the gateway', () => {
   });
 });
 
-function embed(key: string) {
+function embed(key: string, body: object = embedding) {
   return fetch(`${arbiter.url}/v1/embeddings`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify(embedding),
+    body: JSON.stringify(body),
   });
 }
 
@@ -238,6 +248,39 @@ describe('embeddings under the controls', () => {
     assert.ok(Number(limited.headers.get('retry-after')) >= 1);
     const body = await limited.json() as ErrorBody;
     assert.equal(body.error.code, 'rate_limit_exceeded');
+  });
+});
+
+describe("a route-bound key's compliance and refusals before routing", () => {
+  test("embeddings by a key bound to a route go only where the route's compliance lets data go", async () => {
+    const eu = await embed(secrets.euBound!, { model: 'embedder', input: 'harbour records' });
+    assert.equal(eu.status, 200, await eu.clone().text());
+    // The first mirror (us-east) is hosted outside the route's regions: the EU mirror serves it.
+    assert.equal(eu.headers.get('x-arbiter-deployment'), 'embedder-eu-west');
+    const unbound = await embed(secrets.plain!, { model: 'embedder', input: 'harbour records' });
+    assert.equal(unbound.headers.get('x-arbiter-deployment'), 'embedder-us-east');
+    const local = await embed(secrets.localBound!, { model: 'embedder', input: 'harbour records' });
+    assert.equal(local.status, 403);
+    const body = await local.json() as ErrorBody;
+    assert.equal(body.error.param, 'model');
+    assert.match(body.error.message, /route 'local-data'.*embedder-us-east: no local mirror/);
+  });
+
+  test('requests refused before routing are audited: a body that does not validate, an unknown model, a refused route', async () => {
+    const invalid = await chat(secrets.plain, { model: 'sim-frontier', messages: [] } as unknown as ChatRequest);
+    const unknown = await chat(secrets.plain, { ...request, model: 'no-such-model' });
+    const refusedEmbedding = await embed(secrets.localBound!, { model: 'embedder', input: 'x' });
+    assert.deepEqual([invalid.status, unknown.status, refusedEmbedding.status], [400, 404, 403]);
+    const rows = [...await auditRows('plain', 0), ...await auditRows('local-bound', 0)];
+    const byId = (res: Response) => rows.find((row) => row.request_id === res.headers.get('x-request-id'));
+    for (let attempt = 0; attempt < 40 && !(byId(invalid) && byId(unknown) && byId(refusedEmbedding)); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      rows.splice(0, rows.length, ...await auditRows('plain', 0), ...await auditRows('local-bound', 0));
+    }
+    assert.deepEqual([byId(invalid)?.status, byId(invalid)?.error_code, byId(invalid)?.model], [400, 'invalid_request', null]);
+    assert.deepEqual([byId(unknown)?.status, byId(unknown)?.error_code, byId(unknown)?.model], [404, 'model_not_found', 'no-such-model']);
+    assert.deepEqual([byId(refusedEmbedding)?.status, byId(refusedEmbedding)?.error_code, byId(refusedEmbedding)?.model], [403, 'permission_denied', 'embedder']);
+    assert.match(byId(unknown)?.reason ?? '', /refused before routing/);
   });
 });
 

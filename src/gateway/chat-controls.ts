@@ -45,6 +45,11 @@ export interface EmbeddingAdmission {
 export interface ChatControls {
   admit(ctx: GatewayContext, request: ChatRequest, target: ResolvedTarget): Promise<ChatAdmission>;
   admitEmbedding(ctx: GatewayContext, request: EmbeddingRequest, deployment: Deployment): Promise<EmbeddingAdmission>;
+  /**
+   * A request refused before admission (a body that does not validate, an unknown model, a
+   * route the key may not use): one audit row and one metric. `model` when the body named one.
+   */
+  refuse(ctx: GatewayContext, error: unknown, model?: string): void;
 }
 
 /** Controls off: everything passes, nothing is recorded. */
@@ -60,4 +65,5 @@ export const openChatControls: ChatControls = {
   async admitEmbedding() {
     return { finish: () => undefined };
   },
+  refuse: () => undefined,
 };

@@ -181,6 +181,13 @@ export async function createControls(options: ControlsOptions): Promise<Controls
         throw error;
       }
     },
+    refuse(ctx, error, model) {
+      const refused = toArbiterError(error, ctx.requestId);
+      const key = ctx.vars.keyId ? keys.byKeyId(ctx.vars.keyId) : undefined;
+      // The message may quote the request (a model name of any length): the row keeps its start.
+      const reason = `${ctx.method} ${ctx.path} refused before routing: ${refused.message.slice(0, 200)}`;
+      record(ctx, { prompt: model === undefined ? undefined : { model: model.slice(0, 200), content: null }, outcome: { status: refused.status, errorCode: refused.code, attempts: [], retries: 0, fallbacks: 0, streamed: false }, blocked: [], key, reason });
+    },
     async admitEmbedding(ctx, request, deployment) {
       const key = ctx.vars.keyId ? keys.byKeyId(ctx.vars.keyId) : undefined;
       const entry = { prompt: { model: request.model, content: request.input }, blocked: [], key, reason: `embeddings on ${deployment.name}: the first deployment of '${request.model}' that embeds` };
@@ -339,7 +346,7 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       cache_hit: outcome.cacheHit ? 1 : 0,
       streamed: outcome.streamed ? 1 : 0,
       blocked_tools_json: blocked.length > 0 ? JSON.stringify(blocked) : null,
-      prompt_hash: prompt ? sha256(canonicalJson(prompt.content)) : null,
+      prompt_hash: prompt && prompt.content != null ? sha256(canonicalJson(prompt.content)) : null,
       prompt_body: storeBodies && prompt ? redact(JSON.stringify(prompt.content)) : null,
       response_body: storeBodies && outcome.response ? redact(JSON.stringify(outcome.response)) : null,
     });

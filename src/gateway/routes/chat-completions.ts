@@ -26,12 +26,19 @@ export interface ChatRouteDeps {
 
 export function chatCompletionsHandler(deps: ChatRouteDeps): Handler {
   return async function chatCompletions(ctx) {
-    const request = parseChatRequest(await readJsonBody(ctx.req, deps.bodyLimitBytes));
-    const target = deps.runtime.resolve(request, {
-      routeHeader: headerValue(ctx, 'x-arbiter-route'),
-      keyRoute: ctx.vars.keyRoute,
-      requestId: ctx.requestId,
-    });
+    let request: ChatRequest | undefined;
+    let target: ResolvedTarget;
+    try {
+      request = parseChatRequest(await readJsonBody(ctx.req, deps.bodyLimitBytes));
+      target = deps.runtime.resolve(request, {
+        routeHeader: headerValue(ctx, 'x-arbiter-route'),
+        keyRoute: ctx.vars.keyRoute,
+        requestId: ctx.requestId,
+      });
+    } catch (error) {
+      deps.controls.refuse(ctx, error, request?.model);
+      throw error;
+    }
     if (target.routeName) ctx.responseHeaders['x-arbiter-route'] = target.routeName;
     ctx.responseHeaders['x-arbiter-reason'] = target.reason;
 
