@@ -91,13 +91,13 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     return { ...merged, ...options.modelFaults?.[profile.id] };
   }
 
-  function latency(profile: SimModelProfile, answer: Pick<NeutralAnswer, 'completionTokens'>, frames: number, counter: number): Latency {
+  function latency(profile: SimModelProfile, generated: Pick<NeutralAnswer, 'completionTokens'>, frames: number, counter: number): Latency {
     if (latencyScale === 0) return { ttftMs: 0, perFrameMs: 0 };
     const rng = new SeededRandom(hashParts('latency', seed, profile.id, counter));
     const sigma = Math.log(profile.ttftMs.p99 / profile.ttftMs.median) / 2.326;
     const ttft = Math.min(profile.ttftMs.p99, profile.ttftMs.median * Math.exp(sigma * rng.normal()));
     const tps = Math.max(profile.tokensPerSecond.min, profile.tokensPerSecond.median * Math.exp(-0.25 * Math.abs(rng.normal())));
-    const generationMs = (answer.completionTokens / tps) * 1000;
+    const generationMs = (generated.completionTokens / tps) * 1000;
     return { ttftMs: ttft * latencyScale, perFrameMs: (generationMs * latencyScale) / Math.max(1, frames) };
   }
 
@@ -119,7 +119,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     const answerSeed = extraSeed === undefined ? seed : hashParts(seed, extraSeed);
     // The first choice is the answer a single-choice request gets; each further one is drawn on its own.
     const answers = Array.from({ length: request.choices }, (_, choice) => computeAnswer(request, profile, choice === 0 ? answerSeed : hashParts(answerSeed, 'choice', choice)));
-    const answer = { completionTokens: completionTokensOf(answers) };
+    const generated = { completionTokens: completionTokensOf(answers) };
     const id = wire.name === 'anthropic' ? `msg_sim${hexId(21, seed, counter, responseCounter)}` : wire.name === 'gemini' ? hexId(22, seed, counter, responseCounter) : `chatcmpl-sim${hexId(24, seed, counter, responseCounter)}`;
     responseCounter++;
     const ctx = { id, model: profile.id, created: Math.floor(Date.now() / 1000), includeUsage: parsed.includeUsage };
@@ -127,7 +127,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     const requestIdHeader: Record<string, string> = wire.name === 'anthropic' ? { 'request-id': `req_${id}` } : { 'x-request-id': id };
 
     if (!request.stream) {
-      const timing = latency(profile, answer, 1, counter);
+      const timing = latency(profile, generated, 1, counter);
       await sleep(timing.ttftMs + timing.perFrameMs + spike);
       if (fault.kind === 'malformed') return send(res, 200, '{"id":"broken","choices":[{"message":', requestIdHeader);
       const body = wire.json(answers, ctx);
@@ -141,7 +141,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     }
 
     const frames = wire.stream(answers, ctx);
-    const timing = latency(profile, answer, frames.length, counter);
+    const timing = latency(profile, generated, frames.length, counter);
     await sleep(timing.ttftMs + spike);
     if (res.destroyed) return;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...requestIdHeader });
