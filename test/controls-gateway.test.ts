@@ -264,6 +264,8 @@ describe("a route-bound key's compliance and refusals before routing", () => {
     const body = await local.json() as ErrorBody;
     assert.equal(body.error.param, 'model');
     assert.match(body.error.message, /route 'local-data'.*embedder-us-east: no local mirror/);
+    const [row] = await auditRows('eu-bound', 1);
+    assert.match(row?.reason ?? '', /embeddings on embedder-eu-west: .* that the key's route 'eu-data' admits/);
   });
 
   test('requests refused before routing are audited: a body that does not validate, an unknown model, a refused route', async () => {

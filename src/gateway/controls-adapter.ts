@@ -190,7 +190,8 @@ export async function createControls(options: ControlsOptions): Promise<Controls
     },
     async admitEmbedding(ctx, request, deployment) {
       const key = ctx.vars.keyId ? keys.byKeyId(ctx.vars.keyId) : undefined;
-      const entry = { prompt: { model: request.model, content: request.input }, blocked: [], key, reason: `embeddings on ${deployment.name}: the first deployment of '${request.model}' that embeds` };
+      const admittedBy = ctx.vars.keyRoute ? ` that the key's route '${ctx.vars.keyRoute}' admits` : '';
+      const entry = { prompt: { model: request.model, content: request.input }, blocked: [], key, reason: `embeddings on ${deployment.name}: the first deployment of '${request.model}' that embeds${admittedBy}` };
       let reservations: Reservation[] = [];
       try {
         // Route budgets belong to chat routes; an embedding spends from the key's budgets.

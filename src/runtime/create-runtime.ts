@@ -128,6 +128,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       const embedding = mirrors.filter((candidate) => adapterFor(candidate.provider).embed);
       if (embedding.length === 0) throw new ArbiterError('invalid_request', `The model '${request.model}' has no deployment that serves embeddings.`, { param: 'model' });
       if (!keyRoute) return embedding[0]!;
+      if (!options.config.routes[keyRoute]) throw new ArbiterError('not_found', `The route '${keyRoute}' this API key is bound to does not exist.`);
       // The route's compliance (jurisdiction, vendor, open weights, region, locality) says where its data may go, embeddings included.
       const verdicts = embedding.map((deployment) => ({ deployment, reasons: routing.complianceExclusions(keyRoute, deployment) }));
       const admitted = verdicts.find((verdict) => verdict.reasons.length === 0);
