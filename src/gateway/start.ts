@@ -36,7 +36,7 @@ export async function startArbiter(options: StartArbiterOptions): Promise<Runnin
   const { config } = options;
   const logger = createLogger(options.quiet ? 'silent' : config.server.logLevel);
   const runtime = options.runtime ?? await createRuntime({ config, env: options.env, simulator: options.simulator, quality: options.quality });
-  const store = await openStore(config.storage.url);
+  const store = await openStore(config.storage.url, { backgroundCheckpoints: true });
   const controls = await createControls({ store, runtime, config, env: options.env, redisUrl: config.storage.redisUrl, logger });
   const listener = createGatewayApp({
     config, runtime, logger,
