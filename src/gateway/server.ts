@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { ArbiterError } from '../core/errors.js';
 import { RequestAbort } from '../core/cancel-signal.js';
 import { compose } from './compose.js';
-import type { GatewayContext, Handler, Middleware } from './context.js';
+import type { GatewayContext, GatewayVariables, Handler, Middleware } from './context.js';
 import { sendError, toArbiterError } from './error-response.js';
 import { pickRequestId, requestIdHeader } from './middleware/request-id.js';
 import type { CorsPolicy } from './cors.js';
@@ -29,6 +29,36 @@ export interface GatewayAppOptions {
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
+/**
+ * Per-request state. A class, not an object literal: the literal this was, with a lazy
+ * `query` getter, made V8 allocate every context in the old generation, and from there it
+ * kept each request's objects alive through young-generation collections. At 500 req/s each
+ * scavenge then copied ~3 MB and paused 7-28 ms (a bare proxy: ~1 ms), and the old
+ * generation filled with garbage between full collections.
+ */
+class RequestContext implements GatewayContext {
+  readonly startedAt = Date.now();
+  readonly responseHeaders: Record<string, string> = {};
+  readonly vars: Partial<GatewayVariables> = {};
+  private parsedQuery: URLSearchParams | undefined;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly requestId: string,
+    readonly method: string,
+    readonly path: string,
+    private readonly rawQuery: string,
+    readonly signal: RequestAbort,
+  ) {}
+
+  /** Parsed on first read: no chat request has a query string. */
+  get query(): URLSearchParams {
+    this.parsedQuery ??= new URLSearchParams(this.rawQuery);
+    return this.parsedQuery;
+  }
+}
+
 export function createGatewayListener(options: GatewayAppOptions): RequestListener {
   const chains = new Map<string, Handler>();
   for (const [key, handler] of Object.entries(options.routes)) {
@@ -45,23 +75,7 @@ export function createGatewayListener(options: GatewayAppOptions): RequestListen
     const path = queryIndex === -1 ? url : url.slice(0, queryIndex);
     const method = req.method ?? 'GET';
     const abort = new RequestAbort();
-    const ctx: GatewayContext = {
-      req,
-      res,
-      requestId: pickRequestId(req.headers['x-request-id']),
-      method,
-      path,
-      // Parsed on first read: no chat request has a query string.
-      get query() {
-        const value = new URLSearchParams(queryIndex === -1 ? '' : url.slice(queryIndex + 1));
-        Object.defineProperty(this, 'query', { value });
-        return value;
-      },
-      startedAt: Date.now(),
-      responseHeaders: {},
-      signal: abort,
-      vars: {},
-    };
+    const ctx = new RequestContext(req, res, pickRequestId(req.headers['x-request-id']), method, path, queryIndex === -1 ? '' : url.slice(queryIndex + 1), abort);
     res.on('close', () => {
       if (!res.writableFinished) abort.abort(new ArbiterError('client_closed', 'The client closed the connection.'));
       options.onResponse?.(ctx, res.statusCode);

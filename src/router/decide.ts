@@ -150,21 +150,41 @@ export function decide(input: DecideInput): Decision {
     for (const route of entry.routes) if (chain.length < chainLength) chain.push(route.deployment);
     if (chain.length >= chainLength) break;
   }
-  return {
-    route: compiled.name,
-    chain,
-    reason: reasonFor(compiled.name, best[0]?.survivor, explore),
-    // Written out on demand: only --explain and audits read the full ranking and the texts.
-    get survivors(): Survivor[] {
-      return [...ranked].sort((a, b) => compareRanked(a, b, explore)).map((entry) => entry.survivor);
-    },
-    get excluded(): ExcludedCandidate[] {
-      return [
-        ...compiled.excluded,
-        ...rejected.map((candidate) => ({ modelId: candidate.modelId, reasons: dynamicExclusions(compiled.policy, candidate, facts, input.quality).reasons })),
-      ];
-    },
-  };
+  return new RouteDecision(compiled, chain, reasonFor(compiled.name, best[0]?.survivor, explore), ranked, rejected, explore, facts, input.quality);
+}
+
+/**
+ * A decision whose full ranking and exclusion texts are written out on demand: only
+ * --explain and audits read them. A class, because an object literal with getters is
+ * allocated in the old generation by V8, keeping the request's objects alive through
+ * young-generation collections (see RequestContext in gateway/server.ts).
+ */
+class RouteDecision implements Decision {
+  readonly route: string;
+
+  constructor(
+    private readonly compiled: CompiledRoute,
+    readonly chain: Deployment[],
+    readonly reason: string,
+    private readonly ranked: Ranked[],
+    private readonly rejected: RouteCandidate[],
+    private readonly explore: boolean,
+    private readonly facts: RequestFacts,
+    private readonly quality: DecideInput['quality'],
+  ) {
+    this.route = compiled.name;
+  }
+
+  get survivors(): Survivor[] {
+    return [...this.ranked].sort((a, b) => compareRanked(a, b, this.explore)).map((entry) => entry.survivor);
+  }
+
+  get excluded(): ExcludedCandidate[] {
+    return [
+      ...this.compiled.excluded,
+      ...this.rejected.map((candidate) => ({ modelId: candidate.modelId, reasons: dynamicExclusions(this.compiled.policy, candidate, this.facts, this.quality).reasons })),
+    ];
+  }
 }
 
 function formatNanoUsd(nano: number | null): string {

@@ -3,6 +3,7 @@
  * quality, routes compiled once at start, a decision per request, live health per deployment.
  */
 import type { ArbiterConfig } from '../config/schema.js';
+import type { RouteConfig } from '../config/routes.js';
 import type { ChatRequest } from '../core/chat-request.js';
 import { requestedMaxTokens } from '../core/chat-request.js';
 import type { Deployment } from '../core/provider.js';
@@ -82,6 +83,24 @@ export function requestFacts(request: ChatRequest, promptTokens: number): Reques
   };
 }
 
+/**
+ * A request's target on a route. Rendering the explanation costs more than deciding; only
+ * `--explain` and audits read it. A class for the reason RouteDecision is one.
+ */
+class RoutedTarget implements ResolvedTarget {
+  readonly chain: Deployment[];
+  readonly reason: string;
+
+  constructor(readonly requested: string, readonly routeName: string, readonly route: RouteConfig | undefined, private readonly made: Decision) {
+    this.chain = made.chain;
+    this.reason = made.reason;
+  }
+
+  get explanation(): string {
+    return explainDecision(this.made);
+  }
+}
+
 export function createRouting(options: RoutingOptions): Routing {
   const health = new HealthTracker();
   const candidates = buildCandidates(options);
@@ -99,16 +118,7 @@ export function createRouting(options: RoutingOptions): Routing {
     health,
     decision,
     decideRoute(routeName, request, requestId, promptTokens) {
-      const made = decision(routeName, request, requestId, promptTokens);
-      return {
-        requested: request.model,
-        routeName,
-        route: options.config.routes[routeName],
-        chain: made.chain,
-        reason: made.reason,
-        // Rendering the explanation costs more than deciding; only `--explain` and audits read it.
-        get explanation() { return explainDecision(made); },
-      };
+      return new RoutedTarget(request.model, routeName, options.config.routes[routeName], decision(routeName, request, requestId, promptTokens));
     },
     orderMirrors(mirrors) {
       // Config order is the preference; only demoted mirrors (open breaker, failing) move back.

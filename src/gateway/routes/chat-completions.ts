@@ -43,7 +43,7 @@ export function chatCompletionsHandler(deps: ChatRouteDeps): Handler {
     ctx.responseHeaders['x-arbiter-reason'] = target.reason;
 
     const admission = await deps.controls.admit(ctx, request, target);
-    const outcome: ChatOutcome = { status: 200, attempts: [], retries: 0, fallbacks: 0, streamed: Boolean(request.stream) };
+    const outcome = new RequestOutcome(Boolean(request.stream));
     try {
       if (admission.cachedResponse) {
         outcome.cacheHit = true;
@@ -110,7 +110,7 @@ async function completeChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Re
   sendJson(ctx, 200, body);
 }
 
-async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: ResolvedTarget, admission: ChatAdmission, outcome: ChatOutcome): Promise<void> {
+async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: ResolvedTarget, admission: ChatAdmission, outcome: RequestOutcome): Promise<void> {
   const request = admission.request;
   const wantsUsage = request.stream_options?.include_usage === true;
   // Fails here (before any byte) when every candidate failed: the error goes out as JSON.
@@ -143,7 +143,7 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
       if (backpressure) await backpressure;
       if (ctx.signal.aborted) return;
     }
-    assembleLater(outcome, assembler);
+    outcome.assembleLater(assembler);
     writer.end();
   } catch (error) {
     const arbiterError = toArbiterError(error, ctx.requestId);
@@ -155,26 +155,51 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
 }
 
 /**
- * The whole response is rebuilt only if something asks for it (the audit's stored bodies, the
- * cache, a tool-call limit): rebuilding parses every chunk that went out unparsed. A stream
- * whose chunks turn out not to parse has no response to keep.
+ * What the controls learn of a finished request. A stream's whole response is rebuilt only
+ * if something reads it (the audit's stored bodies, the cache, a tool-call limit): rebuilding
+ * parses every chunk that went out unparsed, and a stream whose chunks turn out not to parse
+ * has no response to keep. A class with the accessor on its prototype: defining it on each
+ * outcome object (Object.defineProperty) made V8 keep every streamed request's objects alive
+ * through young-generation collections (see RequestContext in gateway/server.ts).
  */
-function assembleLater(outcome: ChatOutcome, assembler: ChunkAssembler): void {
-  let assembled: ChatResponse | undefined;
-  let failed = false;
-  Object.defineProperty(outcome, 'response', {
-    configurable: true,
-    enumerable: true,
-    get(): ChatResponse | undefined {
-      if (assembled || failed) return assembled;
+class RequestOutcome implements ChatOutcome {
+  status = 200;
+  errorCode?: string;
+  deployment?: ChatOutcome['deployment'];
+  attempts: ChatOutcome['attempts'] = [];
+  retries = 0;
+  fallbacks = 0;
+  usage?: Usage;
+  costNano?: NanoUsd | null;
+  firstTokenMs?: number;
+  cacheHit?: boolean;
+  private known: ChatResponse | undefined;
+  private assembler: ChunkAssembler | undefined;
+
+  constructor(readonly streamed: boolean) {}
+
+  get response(): ChatResponse | undefined {
+    const assembler = this.assembler;
+    if (assembler) {
+      this.assembler = undefined;
       try {
-        assembled = assembler.toResponse(outcome.usage);
+        this.known = assembler.toResponse(this.usage);
       } catch {
-        failed = true;
+        this.known = undefined;
       }
-      return assembled;
-    },
-  });
+    }
+    return this.known;
+  }
+
+  set response(value: ChatResponse | undefined) {
+    this.known = value;
+    this.assembler = undefined;
+  }
+
+  /** The stream ended whole: its response can be rebuilt from what went out. */
+  assembleLater(assembler: ChunkAssembler): void {
+    this.assembler = assembler;
+  }
 }
 
 /** Replays a cached response as a stream so cached and live answers look alike to clients. */
