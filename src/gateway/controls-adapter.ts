@@ -56,8 +56,11 @@ export interface Controls {
 
 /** What one audit row is written from. */
 interface AuditEntry {
-  /** The model asked for and what the prompt hash covers (chat messages, embedding input). */
-  prompt?: { model: string; content: unknown };
+  /**
+   * The model asked for and what the prompt hash covers (chat messages, embedding input);
+   * a request refused before routing has no content.
+   */
+  prompt?: { model: string; content?: unknown };
   target?: ResolvedTarget;
   outcome: ChatOutcome;
   blocked: string[];
@@ -186,7 +189,7 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       const key = ctx.vars.keyId ? keys.byKeyId(ctx.vars.keyId) : undefined;
       // The message may quote the request (a model name of any length): the row keeps its start.
       const reason = `${ctx.method} ${ctx.path} refused before routing: ${refused.message.slice(0, 200)}`;
-      record(ctx, { prompt: model === undefined ? undefined : { model: model.slice(0, 200), content: null }, outcome: { status: refused.status, errorCode: refused.code, attempts: [], retries: 0, fallbacks: 0, streamed: false }, blocked: [], key, reason });
+      record(ctx, { prompt: model === undefined ? undefined : { model: model.slice(0, 200) }, outcome: { status: refused.status, errorCode: refused.code, attempts: [], retries: 0, fallbacks: 0, streamed: false }, blocked: [], key, reason });
     },
     async admitEmbedding(ctx, request, deployment) {
       const key = ctx.vars.keyId ? keys.byKeyId(ctx.vars.keyId) : undefined;
@@ -347,8 +350,8 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       cache_hit: outcome.cacheHit ? 1 : 0,
       streamed: outcome.streamed ? 1 : 0,
       blocked_tools_json: blocked.length > 0 ? JSON.stringify(blocked) : null,
-      prompt_hash: prompt && prompt.content != null ? sha256(canonicalJson(prompt.content)) : null,
-      prompt_body: storeBodies && prompt ? redact(JSON.stringify(prompt.content)) : null,
+      prompt_hash: prompt?.content !== undefined ? sha256(canonicalJson(prompt.content)) : null,
+      prompt_body: storeBodies && prompt?.content !== undefined ? redact(JSON.stringify(prompt.content)) : null,
       response_body: storeBodies && outcome.response ? redact(JSON.stringify(outcome.response)) : null,
     });
   }
