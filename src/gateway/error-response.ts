@@ -42,11 +42,12 @@ export function sendError(res: ServerResponse, error: ArbiterError, extraHeaders
     return;
   }
   const body = JSON.stringify(errorBody(error));
+  // The error body's own type and length win over any the request had set before it failed.
   res.writeHead(error.status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
     ...errorHeaders(error),
     ...extraHeaders,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
   });
   res.end(body);
 }
