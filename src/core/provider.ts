@@ -48,6 +48,10 @@ export interface ProviderCallOptions {
   requestId?: string;
 }
 
+/**
+ * `request.model` is the client's name (a model or a route); the upstream's id is
+ * `deployment.upstreamModel`, so one request serves every deployment of a chain unchanged.
+ */
 export interface ProviderAdapter {
   readonly kind: ProviderKind;
   chat(deployment: Deployment, request: ChatRequest, options: ProviderCallOptions): Promise<ChatResponse>;

@@ -109,18 +109,25 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       const started = performance.now();
       const result = await runChain({
         target, routing, signal: callOptions.signal,
-        attempt: (deployment, signal) => attemptChat(attemptDeps, deployment, { ...request, model: deployment.upstreamModel }, signal, callOptions.headers, callOptions.requestId),
+        attempt: (deployment, signal) => attemptChat(attemptDeps, deployment, request, signal, callOptions.headers, callOptions.requestId),
       });
       const usage = result.value.usage;
-      return { ...result.meta, response: result.value, costNano: usage ? costOf(result.meta.deployment, usage) : null, latencyMs: performance.now() - started };
+      return {
+        deployment: result.deployment, attempts: result.attempts, retries: result.retries, fallbacks: result.fallbacks,
+        response: result.value, costNano: usage ? costOf(result.deployment, usage) : null, latencyMs: performance.now() - started,
+      };
     },
     async executeStream(target, request, callOptions) {
       const result = await runChain({
         target, routing, signal: callOptions.signal,
-        attempt: (deployment, signal) => attemptStream(attemptDeps, deployment, { ...request, model: deployment.upstreamModel }, signal, callOptions.headers, callOptions.requestId),
+        attempt: (deployment, signal) => attemptStream(attemptDeps, deployment, request, signal, callOptions.headers, callOptions.requestId),
       });
       // Counted only when the provider sends no usage of its own.
-      return { ...result.meta, chunks: ensureStreamUsage(result.value, (text) => usageFromStream(text, estimate(request, result.meta.deployment), result.meta.deployment.catalogModel)) };
+      const deployment = result.deployment;
+      return {
+        deployment, attempts: result.attempts, retries: result.retries, fallbacks: result.fallbacks,
+        chunks: ensureStreamUsage(result.value, (text) => usageFromStream(text, estimate(request, deployment), deployment.catalogModel)),
+      };
     },
     resolveEmbedding(request, keyRoute) {
       const mirrors = index.lookup(request.model);

@@ -2,7 +2,8 @@
 import type { Deployment } from '../core/provider.js';
 import { executeHedged, type HedgeOptions } from '../router/hedge-chain.js';
 import type { Routing } from './routing.js';
-import type { ExecutionMeta, ResolvedTarget } from './types.js';
+import type { ResolvedTarget } from './types.js';
+import { executeChain, type ChainResult } from '../router/execute-chain.js';
 import type { CancelSignal } from '../core/cancel-signal.js';
 
 export interface RunChainInput<T> {
@@ -12,6 +13,8 @@ export interface RunChainInput<T> {
   attempt: (deployment: Deployment, signal?: CancelSignal) => Promise<T>;
 }
 
+const DEFAULT_RETRY = { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 5_000 };
+
 /** A hedge's losing stream is closed so its upstream connection is released. */
 function discardValue(value: unknown): void {
   if (typeof value === 'object' && value !== null && Symbol.asyncIterator in value) {
@@ -20,13 +23,16 @@ function discardValue(value: unknown): void {
   }
 }
 
-export async function runChain<T>(input: RunChainInput<T>): Promise<{ value: T; meta: ExecutionMeta }> {
-  const retry = input.target.route?.retry ?? { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 5_000 };
+/**
+ * The chain's outcome: the value and what the audit records of how it was reached. Without a
+ * hedge the plain chain runs directly: each async layer and result copy costs every request.
+ */
+export function runChain<T>(input: RunChainInput<T>): Promise<ChainResult<T>> {
+  const retry = input.target.route?.retry ?? DEFAULT_RETRY;
   const health = input.routing.health;
+  const chain = input.target.chain;
+  if (!input.target.route?.hedge) return executeChain({ chain, attempt: input.attempt, policy: retry, health, signal: input.signal });
   // The route's hedge waits the first candidate's live p95 (unknown until it has answered a few times).
-  const hedge: HedgeOptions<T> | undefined = input.target.route?.hedge
-    ? { delayMs: (deployment) => health.p95LatencyMs(deployment.name), discard: discardValue }
-    : undefined;
-  const result = await executeHedged({ chain: input.target.chain, attempt: input.attempt, policy: retry, health, signal: input.signal, hedge });
-  return { value: result.value, meta: { deployment: result.deployment, attempts: result.attempts, retries: result.retries, fallbacks: result.fallbacks } };
+  const hedge: HedgeOptions<T> = { delayMs: (deployment) => health.p95LatencyMs(deployment.name), discard: discardValue };
+  return executeHedged({ chain, attempt: input.attempt, policy: retry, health, signal: input.signal, hedge });
 }

@@ -8,7 +8,7 @@ import { parseChatRequest } from '../../core/chat-request.js';
 import type { ChatResponse, Usage } from '../../core/chat-response.js';
 import { nanoToUsd, type NanoUsd } from '../../core/money.js';
 import type { GatewayContext, Handler } from '../context.js';
-import type { ResolvedTarget, Runtime } from '../../runtime/types.js';
+import type { ExecutionMeta, ResolvedTarget, Runtime } from '../../runtime/types.js';
 import { readJsonBody } from '../read-body.js';
 import { sendJson } from '../send-json.js';
 import { SseWriter } from '../sse-writer.js';
@@ -98,9 +98,17 @@ function setAttemptHeaders(ctx: GatewayContext, retries: number, fallbacks: numb
   ctx.responseHeaders['x-arbiter-fallbacks'] = String(fallbacks);
 }
 
+function noteExecution(outcome: ChatOutcome, execution: ExecutionMeta): void {
+  outcome.deployment = execution.deployment;
+  outcome.attempts = execution.attempts;
+  outcome.retries = execution.retries;
+  outcome.fallbacks = execution.fallbacks;
+}
+
 async function completeChat(ctx: GatewayContext, deps: ChatRouteDeps, target: ResolvedTarget, admission: ChatAdmission, outcome: ChatOutcome): Promise<void> {
   const result = await deps.runtime.executeChat(target, admission.request, { signal: ctx.signal, requestId: ctx.requestId, headers: simulatorHeaders(ctx, admission.upstreamHeaders) });
-  Object.assign(outcome, { deployment: result.deployment, attempts: result.attempts, retries: result.retries, fallbacks: result.fallbacks, costNano: result.costNano });
+  noteExecution(outcome, result);
+  outcome.costNano = result.costNano;
   const response: ChatResponse = admission.enforceResponse(result.response);
   const usage = withCost(response.usage, result.costNano);
   const body: ChatResponse = usage ? { ...response, usage } : response;
@@ -115,7 +123,7 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
   const wantsUsage = request.stream_options?.include_usage === true;
   // Fails here (before any byte) when every candidate failed: the error goes out as JSON.
   const execution = await deps.runtime.executeStream(target, request, { signal: ctx.signal, requestId: ctx.requestId, headers: simulatorHeaders(ctx, admission.upstreamHeaders) });
-  Object.assign(outcome, { deployment: execution.deployment, attempts: execution.attempts, retries: execution.retries, fallbacks: execution.fallbacks });
+  noteExecution(outcome, execution);
   setDecisionHeaders(ctx, execution.deployment, null);
   setAttemptHeaders(ctx, execution.retries, execution.fallbacks);
   delete ctx.responseHeaders['x-arbiter-cost-usd'];
