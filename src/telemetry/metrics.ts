@@ -75,6 +75,46 @@ class CountingChildren extends Children<PendingCount> {
   }
 }
 
+type Observer = { observe(value: number): void };
+
+/** The label children one route and deployment pair records into. */
+class SeriesBundle {
+  readonly latency: Observer;
+  private ttftChild: Observer | undefined;
+  readonly prompt: PendingCount;
+  readonly completion: PendingCount;
+  readonly cached: PendingCount;
+  readonly reasoning: PendingCount;
+  readonly cost: PendingCount;
+  /** Keyed by status and cache result as one number: no string per request. */
+  private readonly outcomes = new Map<number, PendingCount>();
+
+  constructor(
+    private readonly route: string,
+    private readonly deployment: string,
+    private readonly families: { requests: CountingChildren; latency: Children<Observer>; ttft: Children<Observer>; tokens: CountingChildren; cost: CountingChildren },
+  ) {
+    this.latency = families.latency.get(route, deployment);
+    this.prompt = families.tokens.get(deployment, 'prompt');
+    this.completion = families.tokens.get(deployment, 'completion');
+    this.cached = families.tokens.get(deployment, 'cached');
+    this.reasoning = families.tokens.get(deployment, 'reasoning');
+    this.cost = families.cost.get(deployment);
+  }
+
+  /** Only streamed requests have a time to first token: the series exists once one was seen. */
+  get ttft(): Observer {
+    return this.ttftChild ??= this.families.ttft.get(this.route, this.deployment);
+  }
+
+  requests(status: number, cacheHit: boolean): PendingCount {
+    const key = status * 2 + (cacheHit ? 1 : 0);
+    let count = this.outcomes.get(key);
+    if (!count) this.outcomes.set(key, count = this.families.requests.get(this.route, this.deployment, String(status), cacheHit ? 'hit' : 'miss'));
+    return count;
+  }
+}
+
 const latencyBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128];
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): GatewayMetrics {
@@ -94,19 +134,20 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
     tokens: new Counter({ name: 'arbiter_tokens_total', help: 'Tokens by deployment and kind (prompt, completion, cached, reasoning)', labelNames: ['deployment', 'kind'], registers, collect: () => tokens.flush() }),
     cost: new Counter({ name: 'arbiter_cost_usd_total', help: 'Spend in USD by deployment', labelNames: ['deployment'], registers, collect: () => cost.flush() }),
     recordRequest(request) {
-      requests.get(request.route, request.deployment, String(request.status), request.cacheHit ? 'hit' : 'miss').pending += 1;
+      const bundle = series(request.route, request.deployment);
+      bundle.requests(request.status, request.cacheHit).pending += 1;
       if (request.fallbacks > 0) fallbacks.get(request.route).inc(request.fallbacks);
       if (request.retries > 0) retries.get(request.route).inc(request.retries);
       for (const tool of request.blockedTools) blocked.get(tool).inc();
-      latency.get(request.route, request.deployment).observe(request.latencySeconds);
-      if (request.ttftSeconds !== undefined) ttft.get(request.route, request.deployment).observe(request.ttftSeconds);
+      bundle.latency.observe(request.latencySeconds);
+      if (request.ttftSeconds !== undefined) bundle.ttft.observe(request.ttftSeconds);
       if (request.tokens) {
-        tokens.get(request.deployment, 'prompt').pending += request.tokens.prompt;
-        tokens.get(request.deployment, 'completion').pending += request.tokens.completion;
-        tokens.get(request.deployment, 'cached').pending += request.tokens.cached;
-        tokens.get(request.deployment, 'reasoning').pending += request.tokens.reasoning;
+        bundle.prompt.pending += request.tokens.prompt;
+        bundle.completion.pending += request.tokens.completion;
+        bundle.cached.pending += request.tokens.cached;
+        bundle.reasoning.pending += request.tokens.reasoning;
       }
-      if (request.costUsd) cost.get(request.deployment).pending += request.costUsd;
+      if (request.costUsd) bundle.cost.pending += request.costUsd;
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
@@ -120,5 +161,15 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
   const ttft = new Children((values) => metrics.ttft.labels(...values));
   const tokens = new CountingChildren(metrics.tokens);
   const cost = new CountingChildren(metrics.cost);
+  // Route and deployment names are the config's own strings: two map lookups find everything
+  // a request records, with no label key built per request.
+  const byRoute = new Map<string, Map<string, SeriesBundle>>();
+  const series = (route: string, deployment: string): SeriesBundle => {
+    let byDeployment = byRoute.get(route);
+    if (!byDeployment) byRoute.set(route, byDeployment = new Map());
+    let bundle = byDeployment.get(deployment);
+    if (!bundle) byDeployment.set(deployment, bundle = new SeriesBundle(route, deployment, { requests, latency, ttft, tokens, cost }));
+    return bundle;
+  };
   return metrics;
 }
