@@ -149,7 +149,11 @@ describe('responses', () => {
   });
 
   test('SSE drops the usage chunk unless include_usage was asked for', async () => {
-    const plain = await (await post('/v1/chat/completions', JSON.stringify({ model: 'fake', stream: true, messages: [{ role: 'user', content: 'hi' }] }))).text();
+    const plainResponse = await post('/v1/chat/completions', JSON.stringify({ model: 'fake', stream: true, messages: [{ role: 'user', content: 'hi' }] }));
+    // A stream's cost is known only once its headers are gone: it is in the usage chunk, never in a header.
+    assert.equal(plainResponse.headers.get('x-arbiter-cost-usd'), null);
+    assert.equal(plainResponse.headers.get('x-arbiter-deployment'), 'fake');
+    const plain = await plainResponse.text();
     assert.ok(plain.endsWith('data: [DONE]\n\n'));
     assert.ok(!plain.includes('"usage":{'));
     const withUsage = await (await post('/v1/chat/completions', JSON.stringify({ model: 'fake', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] }))).text();

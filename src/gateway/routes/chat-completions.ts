@@ -86,10 +86,15 @@ function withCost(usage: Usage | undefined | null, costNano: NanoUsd | null): Us
   return costNano === null ? usage : { ...usage, cost_usd: nanoToUsd(costNano) };
 }
 
-function setDecisionHeaders(ctx: GatewayContext, deployment: { name: string; model: string; simulated?: boolean }, costNano: NanoUsd | null): void {
+/**
+ * `costNano` undefined: a stream, whose cost is known only after its headers went out (it
+ * is in the usage chunk). The header is left unset rather than deleted: a deleted key turns
+ * the header object into a slow dictionary for every later access.
+ */
+function setDecisionHeaders(ctx: GatewayContext, deployment: { name: string; model: string; simulated?: boolean }, costNano: NanoUsd | null | undefined): void {
   ctx.responseHeaders['x-arbiter-model'] = deployment.model;
   ctx.responseHeaders['x-arbiter-deployment'] = deployment.name;
-  ctx.responseHeaders['x-arbiter-cost-usd'] = costNano === null ? 'unpriced' : nanoToUsd(costNano).toFixed(9);
+  if (costNano !== undefined) ctx.responseHeaders['x-arbiter-cost-usd'] = costNano === null ? 'unpriced' : nanoToUsd(costNano).toFixed(9);
   if (deployment.simulated) ctx.responseHeaders['x-arbiter-simulated'] = 'true';
 }
 
@@ -124,9 +129,8 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
   // Fails here (before any byte) when every candidate failed: the error goes out as JSON.
   const execution = await deps.runtime.executeStream(target, request, { signal: ctx.signal, requestId: ctx.requestId, headers: simulatorHeaders(ctx, admission.upstreamHeaders) });
   noteExecution(outcome, execution);
-  setDecisionHeaders(ctx, execution.deployment, null);
+  setDecisionHeaders(ctx, execution.deployment, undefined);
   setAttemptHeaders(ctx, execution.retries, execution.fallbacks);
-  delete ctx.responseHeaders['x-arbiter-cost-usd'];
   const writer = new SseWriter(ctx.res, ctx.responseHeaders);
   const assembler = new ChunkAssembler();
   // Untouched by the controls, a chunk the adapter passed through unchanged leaves as the

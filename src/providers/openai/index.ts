@@ -37,12 +37,18 @@ function historyMessage(message: Message, quirks: PresetQuirks): Message {
   return out;
 }
 
+/** Request fields the adapter writes itself rather than copying. */
+const SET_HERE = new Set(['model', 'messages', 'stream', 'stream_options', 'max_completion_tokens']);
+
 export function toOpenAIRequest(request: ChatRequest, deployment: Deployment, quirks: PresetQuirks, stream: boolean): Record<string, unknown> {
-  // Fields are left out by destructuring, not `delete`: a deleted key turns the object into a
-  // slow dictionary, and it is serialized on every call.
-  const { stream: _stream, stream_options: streamOptions, max_completion_tokens: maxCompletionTokens, ...rest } = request;
-  const body: Record<string, unknown> = { ...rest, model: deployment.upstreamModel };
-  body.messages = request.messages.map((message) => historyMessage(message, quirks));
+  // The client's other fields are copied in one pass, skipping those set here; not `delete`d
+  // from a copy: a deleted key turns the object into a slow dictionary, serialized every call.
+  const body: Record<string, unknown> = { model: deployment.upstreamModel, messages: request.messages.map((message) => historyMessage(message, quirks)) };
+  for (const key in request) {
+    if (!SET_HERE.has(key)) body[key] = request[key as keyof ChatRequest];
+  }
+  const streamOptions = request.stream_options;
+  const maxCompletionTokens = request.max_completion_tokens;
   if (maxCompletionTokens != null) {
     if (quirks.maxTokensField && request.max_tokens == null) body.max_tokens = maxCompletionTokens;
     else body.max_completion_tokens = maxCompletionTokens;
@@ -88,19 +94,24 @@ export function fromOpenAIResponse(body: unknown, deployment: Deployment, quirks
  * Keys whose presence means a chunk must be parsed here: an error to raise, a usage figure to
  * bill, tool calls the controls may filter, reasoning to copy onto `reasoning_content`. The
  * text is JSON, where a quote inside a string is always escaped, so `"name"` followed by a
- * colon can only be a key; a false match only costs a parse. One regular expression over the
- * text measured ~3x faster than four indexOf scans for the same keys.
+ * colon can only be a key; a false match only costs a parse. The `choices` array every chat
+ * chunk has is found in the same pass: each scan of a payload costs about as much as the
+ * rest of its handling (measured: one regular expression beside an `includes` for choices
+ * took 1.7x the time of this one pass).
  */
-const NEEDS_PARSE = /"(?:usage"\s*:\s*\{|error"|tool_calls"|reasoning)/;
-
-function needsParse(text: string, reasoningField: string | undefined): boolean {
-  return NEEDS_PARSE.test(text) || (reasoningField !== undefined && text.includes(`"${reasoningField}"`));
-}
+const KEYS_OF_INTEREST = /"(?:choices"\s*:\s*\[|usage"\s*:\s*\{|error"|tool_calls"|reasoning)/g;
 
 /** A one-line JSON object with choices and none of those keys: forwarded as it came. */
 function isPlainChunk(text: string, reasoningField: string | undefined): boolean {
-  return text.charCodeAt(0) === 123 && text.charCodeAt(text.length - 1) === 125 && text.includes('"choices":[')
-    && text.indexOf('\n') === -1 && !needsParse(text, reasoningField);
+  if (text.charCodeAt(0) !== 123 || text.charCodeAt(text.length - 1) !== 125 || text.indexOf('\n') !== -1) return false;
+  if (reasoningField !== undefined && text.includes(`"${reasoningField}"`)) return false;
+  KEYS_OF_INTEREST.lastIndex = 0;
+  let choices = false;
+  for (let match = KEYS_OF_INTEREST.exec(text); match !== null; match = KEYS_OF_INTEREST.exec(text)) {
+    if (text.charCodeAt(match.index + 1) !== 99 /* c: choices */) return false;
+    choices = true;
+  }
+  return choices;
 }
 
 /** Maps one SSE event at a time, synchronously, so the stream needs no generator layer of its own. */
