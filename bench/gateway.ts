@@ -11,8 +11,12 @@ import { startServerProcess, type ServerProcess } from './processes.js';
 
 export interface LoadFigures { rps: number; p50Ms: number; p99Ms: number; errors: number; rssMb: number; cpuUsPerRequest: number }
 export type TargetName = 'simulator' | 'bare-proxy' | 'arbiter' | 'arbiter+routing' | 'arbiter+controls';
+/** A target's throughput over the bare proxy's, round by round: the median and the range. */
+export interface PairedRatio { median: number; min: number; max: number; rounds: number }
 export interface GatewayBenchResult {
   figures: Record<string, Partial<Record<TargetName, LoadFigures>>>;
+  /** Per scenario and target: each round's req/s over the bare proxy's in the same round. */
+  throughputRatios: Record<string, Partial<Record<TargetName, PairedRatio>>>;
 }
 
 // The gateway as `npm start` runs it: with a 32 MB semi-space the young generation fills, and
@@ -130,13 +134,18 @@ export async function benchGateway(options: { durationSec?: number } = {}): Prom
     // Targets are measured in interleaved rounds and each figure is the median of its rounds:
     // one sample per target swung CPU per request by a third between runs on this machine.
     const figures: GatewayBenchResult['figures'] = {};
+    const throughputRatios: GatewayBenchResult['throughputRatios'] = {};
     for (const stream of [false, true]) {
       for (const mode of ['saturation', 'fixed-500'] as const) {
         const scenario = `${stream ? 'stream' : 'json'} @ ${mode}`;
         const samples = new Map<TargetName, LoadFigures[]>();
         for (const target of targets) await load(target.server.url, body(stream, target.model), mode, 1, target.headers); // warm-up: JIT, pools, caches
         for (let round = 0; round < ROUNDS; round++) {
-          for (const target of targets) {
+          // Every other round runs the targets in reverse: a target measured right after
+          // another (say, after the simulator's own run left it collecting garbage) is not
+          // always the same one.
+          const order = round % 2 === 0 ? targets : [...targets].reverse();
+          for (const target of order) {
             const cpuBefore = target.server.cpuMs();
             const measured = await load(target.server.url, body(stream, target.model), mode, durationSec, target.headers);
             const cpuUsPerRequest = measured.count > 0 ? Math.round((1000 * (target.server.cpuMs() - cpuBefore)) / measured.count) : 0;
@@ -146,13 +155,32 @@ export async function benchGateway(options: { durationSec?: number } = {}): Prom
           }
         }
         figures[scenario] = Object.fromEntries([...samples].map(([name, list]) => [name, medianFigures(list)]));
+        throughputRatios[scenario] = pairedRatios(samples);
       }
     }
-    return { figures };
+    return { figures, throughputRatios };
   } finally {
     const servers = [...new Set(targets.map((target) => target.server))];
     await Promise.all(servers.map((server) => server.stop()));
   }
+}
+
+/**
+ * On a shared VM a slow window of a few seconds moves every process's speed by tens of
+ * percent; the bare proxy and each target measured in the same round share most of it. The
+ * ratio is therefore taken round by round, and its median and range reported, rather than a
+ * ratio of two medians taken from different windows.
+ */
+function pairedRatios(samples: Map<TargetName, LoadFigures[]>): Partial<Record<TargetName, PairedRatio>> {
+  const bare = samples.get('bare-proxy');
+  const out: Partial<Record<TargetName, PairedRatio>> = {};
+  if (!bare) return out;
+  for (const [name, list] of samples) {
+    if (name === 'bare-proxy' || name === 'simulator') continue;
+    const ratios = list.map((sample, round) => sample.rps / Math.max(1, bare[round]?.rps ?? 0));
+    out[name] = { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), rounds: ratios.length };
+  }
+  return out;
 }
 
 export function formatGatewayBench(result: GatewayBenchResult): string {
@@ -171,7 +199,11 @@ export function formatGatewayBench(result: GatewayBenchResult): string {
     for (const name of ['arbiter', 'arbiter+routing', 'arbiter+controls'] as const) {
       const ours = targets[name];
       if (bare && ours) {
-        lines.push(`    ${name} vs bare proxy: throughput ${(100 * ours.rps / bare.rps).toFixed(1)}%, added p50 ${(ours.p50Ms - bare.p50Ms).toFixed(2)} ms, added p99 ${(ours.p99Ms - bare.p99Ms).toFixed(2)} ms, CPU per request ${(ours.cpuUsPerRequest / Math.max(1, bare.cpuUsPerRequest)).toFixed(2)}x`);
+        const paired = result.throughputRatios[scenario]?.[name];
+        const throughput = paired
+          ? `${(100 * paired.median).toFixed(1)}% (median of ${paired.rounds} paired rounds, range ${(100 * paired.min).toFixed(1)}-${(100 * paired.max).toFixed(1)}%)`
+          : `${(100 * ours.rps / bare.rps).toFixed(1)}%`;
+        lines.push(`    ${name} vs bare proxy: throughput ${throughput}, added p50 ${(ours.p50Ms - bare.p50Ms).toFixed(2)} ms, added p99 ${(ours.p99Ms - bare.p99Ms).toFixed(2)} ms, CPU per request ${(ours.cpuUsPerRequest / Math.max(1, bare.cpuUsPerRequest)).toFixed(2)}x`);
       }
     }
     const controlled = targets['arbiter+controls'];
