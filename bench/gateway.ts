@@ -200,8 +200,10 @@ export function formatGatewayBench(result: GatewayBenchResult): string {
       const ours = targets[name];
       if (bare && ours) {
         const paired = result.throughputRatios[scenario]?.[name];
-        const throughput = paired
+        // At a fixed rate every target keeps the rate: the range says something only at saturation.
+        const throughput = paired && paired.max - paired.min >= 0.005
           ? `${(100 * paired.median).toFixed(1)}% (median of ${paired.rounds} paired rounds, range ${(100 * paired.min).toFixed(1)}-${(100 * paired.max).toFixed(1)}%)`
+          : paired ? `${(100 * paired.median).toFixed(1)}%`
           : `${(100 * ours.rps / bare.rps).toFixed(1)}%`;
         lines.push(`    ${name} vs bare proxy: throughput ${throughput}, added p50 ${(ours.p50Ms - bare.p50Ms).toFixed(2)} ms, added p99 ${(ours.p99Ms - bare.p99Ms).toFixed(2)} ms, CPU per request ${(ours.cpuUsPerRequest / Math.max(1, bare.cpuUsPerRequest)).toFixed(2)}x`);
       }
