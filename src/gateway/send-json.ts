@@ -1,12 +1,11 @@
 import type { GatewayContext } from './context.js';
 
 /** The request's own header object goes out: it is built once per request and sent once. */
-export function sendJson(ctx: GatewayContext, status: number, body: unknown, headers?: Record<string, string>): void {
+export function sendJson(ctx: GatewayContext, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   const out = ctx.responseHeaders;
   out['content-type'] = 'application/json';
   out['content-length'] = String(Buffer.byteLength(text));
-  if (headers) Object.assign(out, headers);
   ctx.res.writeHead(status, out);
   ctx.res.end(text);
 }

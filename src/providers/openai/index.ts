@@ -95,9 +95,8 @@ export function fromOpenAIResponse(body: unknown, deployment: Deployment, quirks
  * bill, tool calls the controls may filter, reasoning to copy onto `reasoning_content`. The
  * text is JSON, where a quote inside a string is always escaped, so `"name"` followed by a
  * colon can only be a key; a false match only costs a parse. The `choices` array every chat
- * chunk has is found in the same pass: each scan of a payload costs about as much as the
- * rest of its handling (measured: one regular expression beside an `includes` for choices
- * took 1.7x the time of this one pass).
+ * chunk has is found in the same pass rather than by a second scan (measured on a simulator
+ * stream of 13 events: 2.8 µs for the whole check against 3.6 µs with the separate scan).
  */
 const KEYS_OF_INTEREST = /"(?:choices"\s*:\s*\[|usage"\s*:\s*\{|error"|tool_calls"|reasoning)/g;
 
