@@ -1,7 +1,7 @@
 /**
  * The upstream's own serialization of a value Arbiter passes through unchanged (an OpenAI
- * stream chunk), so the gateway can forward those bytes instead of encoding the parsed object
- * again. Any stage that builds a new object (adds cost to usage, filters tool calls) has no
+ * response or stream chunk), so the gateway can forward those bytes instead of encoding the
+ * parsed object again. Any stage that builds a new object (adds cost to usage, filters tool calls) has no
  * text of its own and is serialized as usual.
  *
  * The text rides on the object under a symbol (JSON.stringify skips symbol keys), together
@@ -13,10 +13,9 @@ const WIRE = Symbol('arbiter.wireText');
 
 interface WireRecord { owner: object; text: string }
 
+/** Only for a value nothing has changed since it was parsed from `text`. */
 export function rememberWireText(value: object, text: string): void {
-  // One SSE data line carries it. The parser splits lines at CR and LF and joins a multi-line
-  // event's data with LF, so LF is the only break such text can hold.
-  if (text.indexOf('\n') === -1) (value as { [WIRE]?: WireRecord })[WIRE] = { owner: value, text };
+  (value as { [WIRE]?: WireRecord })[WIRE] = { owner: value, text };
 }
 
 export function wireTextOf(value: object): string | undefined {

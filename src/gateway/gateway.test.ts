@@ -32,6 +32,16 @@ async function* wireChunks(): AsyncIterable<ChatChunk> {
   yield { id: 'w', object: 'chat.completion.chunk', created: 1, model: 'fake', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] };
 }
 
+/** A response as an upstream may encode it: its own spacing, a member Arbiter does not know, on several lines. */
+const WIRE_RESPONSE = '{"id":"chatcmpl-w", "object":"chat.completion","created":1,"model":"fake","provider_extra":{"usage":{"x":1}},\n "choices":[{"index":0,"message":{"role":"assistant","content":"wire \\"usage\\":{}"},"finish_reason":"stop","logprobs":null}],\n "usage": { "prompt_tokens": 4, "completion_tokens": 1, "total_tokens": 5 } }';
+/** A fresh parse per call, as an adapter returns; `cost_usd` set when the upstream sent one itself. */
+function wireResponse(upstreamCost: boolean): ChatResponse {
+  const text = upstreamCost ? WIRE_RESPONSE.replace('"total_tokens": 5', '"total_tokens": 5, "cost_usd": 9') : WIRE_RESPONSE;
+  const parsed = JSON.parse(text) as ChatResponse;
+  rememberWireText(parsed, text);
+  return parsed;
+}
+
 async function* chunks(failAfterFirst: boolean, hang: boolean): AsyncIterable<ChatChunk> {
   const base = { id: 'c', object: 'chat.completion.chunk' as const, created: 1, model: 'fake' };
   yield { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: 'hel' }, finish_reason: null }] };
@@ -48,11 +58,12 @@ const fakeRuntime = {
   simulated: false,
   listModels: () => [{ id: 'fake', ownedBy: 'openai', simulated: false, kind: 'model' as const }],
   resolve(request) {
-    if (request.model !== 'fake' && request.model !== 'cut' && request.model !== 'hang' && request.model !== 'busy' && request.model !== 'wire') throw new ArbiterError('model_not_found', `The model '${request.model}' does not exist.`, { param: 'model' });
+    if (request.model !== 'fake' && request.model !== 'cut' && request.model !== 'hang' && request.model !== 'busy' && request.model !== 'wire' && request.model !== 'wire-cost') throw new ArbiterError('model_not_found', `The model '${request.model}' does not exist.`, { param: 'model' });
     return { requested: request.model, chain: [deployment], reason: 'test' };
   },
   async executeChat(_target, request) {
     if (request.model === 'busy') throw new ArbiterError('rate_limit_exceeded', 'upstream busy', { retryAfterMs: 3000 });
+    if (request.model.startsWith('wire')) return { response: wireResponse(request.model === 'wire-cost'), costNano: 1500, latencyMs: 1, deployment, attempts: [], retries: 0, fallbacks: 0 };
     return { response, costNano: 1500, latencyMs: 1, deployment, attempts: [], retries: 0, fallbacks: 0 };
   },
   async executeStream(_target, request, options) {
@@ -146,6 +157,18 @@ describe('responses', () => {
     assert.equal(body.usage?.cost_usd, 1.5e-6);
     assert.equal(res.headers.get('x-arbiter-cost-usd'), '0.000001500');
     assert.match(res.headers.get('x-request-id') ?? '', /^req_/);
+  });
+
+  test('a JSON response nothing changed leaves as the upstream encoded it, with only its cost added to usage', async () => {
+    const res = await post('/v1/chat/completions', JSON.stringify({ model: 'wire', messages: [{ role: 'user', content: 'hi' }] }));
+    const text = await res.text();
+    assert.equal(text, WIRE_RESPONSE.replace('"total_tokens": 5 }', '"total_tokens": 5 ,"cost_usd":0.0000015}'));
+    assert.equal(res.headers.get('content-length'), String(Buffer.byteLength(text)));
+    assert.deepEqual((JSON.parse(text) as ChatResponse).usage, { prompt_tokens: 4, completion_tokens: 1, total_tokens: 5, cost_usd: 1.5e-6 });
+    // An upstream that sent a cost of its own (another gateway in front of it) gets ours in its place, once.
+    const priced = await (await post('/v1/chat/completions', JSON.stringify({ model: 'wire-cost', messages: [{ role: 'user', content: 'hi' }] }))).text();
+    assert.equal(priced.split('cost_usd').length, 2, priced);
+    assert.equal((JSON.parse(priced) as ChatResponse).usage?.cost_usd, 1.5e-6);
   });
 
   test('SSE drops the usage chunk unless include_usage was asked for', async () => {

@@ -2,7 +2,11 @@ import type { GatewayContext } from './context.js';
 
 /** The request's own header object goes out: it is built once per request and sent once. */
 export function sendJson(ctx: GatewayContext, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendJsonText(ctx, status, JSON.stringify(body));
+}
+
+/** A body already encoded as JSON. */
+export function sendJsonText(ctx: GatewayContext, status: number, text: string): void {
   const out = ctx.responseHeaders;
   out['content-type'] = 'application/json';
   out['content-length'] = String(Buffer.byteLength(text));

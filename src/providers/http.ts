@@ -217,19 +217,29 @@ export async function postJson(options: PostOptions): Promise<UpstreamResponse> 
   });
 }
 
-/** Reads a whole JSON body, mapping a malformed one to a retryable upstream error. */
-export async function readJson(response: UpstreamResponse, deployment: Deployment, callerSignal?: CancelSignal): Promise<unknown> {
-  let text: string;
-  try {
-    text = await response.body.text();
-  } catch (error) {
+function readText(response: UpstreamResponse, deployment: Deployment, callerSignal: CancelSignal | undefined): Promise<string> {
+  return response.body.text().catch((error: unknown) => {
     throw transportError(error, deployment, callerSignal);
-  }
+  });
+}
+
+function parseBody(text: string, deployment: Deployment): unknown {
   try {
     return JSON.parse(text);
   } catch {
     throw new ArbiterError('upstream_error', `Deployment ${deployment.name} returned a body that is not valid JSON.`, { retryable: true, upstream: { provider: deployment.provider, deployment: deployment.name, body: redactSecrets(text.slice(0, 500)) } });
   }
+}
+
+/** Reads a whole JSON body, mapping a malformed one to a retryable upstream error. */
+export async function readJson(response: UpstreamResponse, deployment: Deployment, callerSignal?: CancelSignal): Promise<unknown> {
+  return parseBody(await readText(response, deployment, callerSignal), deployment);
+}
+
+/** The same, with the text the body was parsed from (for a response that may be forwarded as it came). */
+export async function readJsonWithText(response: UpstreamResponse, deployment: Deployment, callerSignal?: CancelSignal): Promise<{ value: unknown; text: string }> {
+  const text = await readText(response, deployment, callerSignal);
+  return { value: parseBody(text, deployment), text };
 }
 
 export { transportError };

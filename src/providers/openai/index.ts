@@ -10,7 +10,7 @@ import { ArbiterError } from '../../core/errors.js';
 import { rememberWireText } from '../../core/wire-text.js';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../core/embeddings.js';
 import type { Deployment, ProviderAdapter, ProviderCallOptions, ProviderKind } from '../../core/provider.js';
-import { postJson, readJson, transportError } from '../http.js';
+import { postJson, readJson, readJsonWithText, transportError } from '../http.js';
 import { parseSseBatches } from '../sse.js';
 import type { PresetQuirks } from '../openai-compatible/presets.js';
 import { openAIStreamError, parseOpenAIError } from './errors.js';
@@ -81,12 +81,13 @@ function normalizeReasoning(value: { choices: unknown[] }, field: string | undef
   return changed;
 }
 
-export function fromOpenAIResponse(body: unknown, deployment: Deployment, quirks: PresetQuirks): ChatResponse {
+/** `text`, the body `body` was parsed from, is kept for the gateway to forward while nothing changes the response. */
+export function fromOpenAIResponse(body: unknown, deployment: Deployment, quirks: PresetQuirks, text?: string): ChatResponse {
   const response = body as ChatResponse;
   if (!response || typeof response !== 'object' || !Array.isArray(response.choices)) {
     throw new ArbiterError('upstream_error', `Deployment ${deployment.name} returned an unexpected response shape.`, { retryable: true });
   }
-  normalizeReasoning(response, quirks.reasoningField, 'message');
+  if (!normalizeReasoning(response, quirks.reasoningField, 'message') && text !== undefined) rememberWireText(response, text);
   return response;
 }
 
@@ -142,7 +143,9 @@ class OpenAIStreamMapper {
     if (error) throw error;
     const typed = chunk as ChatChunk;
     if (!Array.isArray(typed.choices)) return undefined;
-    if (!normalizeReasoning(typed, this.quirks.reasoningField, 'delta')) rememberWireText(typed, data);
+    // Forwarded text must fit one SSE data line. The parser splits lines at CR and LF and joins
+    // a multi-line event's data with LF, so LF is the only break such text can hold.
+    if (!normalizeReasoning(typed, this.quirks.reasoningField, 'delta') && data.indexOf('\n') === -1) rememberWireText(typed, data);
     return typed;
   }
 
@@ -200,7 +203,8 @@ export function createOpenAIAdapter(kind: ProviderKind, quirksFor: (deployment: 
     async chat(deployment, request, call) {
       const quirks = quirksFor(deployment);
       const response = await postJson({ deployment, url: `${base(deployment)}/chat/completions`, body: toOpenAIRequest(request, deployment, quirks, false), headers: authHeaders(deployment), call, parseErrorMessage: parseOpenAIError });
-      return fromOpenAIResponse(await readJson(response, deployment, call.signal), deployment, quirks);
+      const { value, text } = await readJsonWithText(response, deployment, call.signal);
+      return fromOpenAIResponse(value, deployment, quirks, text);
     },
     async chatStream(deployment, request, call) {
       const quirks = quirksFor(deployment);

@@ -122,6 +122,24 @@ describe('reasoning vendors', () => {
     assert.equal(response.usage?.completion_tokens_details?.reasoning_tokens, 30);
   });
 
+  test('a response keeps its upstream text for forwarding only while nothing changed it', () => {
+    const plainText = '{"id":"x","object":"chat.completion","created":1,"model":"m",\n"choices":[{"index":0,"message":{"role":"assistant","content":"B"},"finish_reason":"stop"}]}';
+    const plain = fromOpenAIResponse(JSON.parse(plainText), deployment(), {}, plainText);
+    assert.equal(wireTextOf(plain), plainText);
+    const vendorText = plainText.replace('"content":"B"', '"content":"B","reasoning":"A"');
+    const copied = fromOpenAIResponse(JSON.parse(vendorText), deployment('vllm'), quirks('vllm'), vendorText);
+    assert.equal(copied.choices[0]?.message.reasoning_content, 'A');
+    assert.equal(wireTextOf(copied), undefined);
+  });
+
+  test('a stream event spread over several data lines is rebuilt, since its text cannot be one line', async () => {
+    const text = '{"id":"1","object":"chat.completion.chunk","created":1,"model":"m",\n"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c","type":"function","function":{"name":"f","arguments":""}}]},"finish_reason":null}]}';
+    const items: StreamItem[] = [];
+    for await (const item of mapOpenAIStream(iterate([{ data: text }, { data: '[DONE]' }]), deployment(), {})) items.push(item);
+    assert.equal(only(items[0]).choices[0]?.delta.tool_calls?.[0]?.function?.name, 'f');
+    assert.equal(wireTextOf(only(items[0])), undefined);
+  });
+
   test('a `reasoning` field (vLLM ≥ 0.11, OpenRouter, Groq, Ollama) is read as reasoning_content', () => {
     for (const preset of ['vllm', 'openrouter', 'groq', 'ollama', 'together']) {
       const response = fromOpenAIResponse({ id: 'x', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'B', reasoning: 'A' }, finish_reason: 'stop' }] }, deployment(preset), quirks(preset));
