@@ -23,60 +23,60 @@ function isWhitespace(code: number): boolean {
   return code === 32 || code === 10 || code === 13 || code === 9;
 }
 
-/** The index of the quote that closes the string opening at `open`, or -1. */
-function closingQuote(text: string, open: number): number {
-  let at = text.indexOf('"', open + 1);
+/** The index of the quote that opens the string closing at `close`, or -1. */
+function openingQuote(text: string, close: number): number {
+  // Inside a string every quote is escaped, so the first unescaped one before is the opening.
+  let at = text.lastIndexOf('"', close - 1);
   while (at !== -1) {
     let backslashes = 0;
     while (text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return at;
-    at = text.indexOf('"', at + 1);
+    at = text.lastIndexOf('"', at - 1);
   }
   return -1;
 }
 
 /**
  * The span of `key`'s value among the members of the top-level object, or undefined when it
- * is absent or cannot be told apart for certain: the key given twice (JSON.parse keeps the
- * last), or any top-level key written with an escape (which might spell `key`).
+ * is absent or cannot be told for certain. The scan runs from the end: JSON.parse keeps the
+ * last of a key given twice, which is the first met this way, and usage, the member looked
+ * for, comes near the end of a chat completion, so most of the text is never read. A key
+ * written with an escape after the match (which might spell `key` and so be the one parsed)
+ * refuses the answer.
  */
 export function topLevelMember(text: string, key: string): ValueSpan | undefined {
   let depth = 0;
-  let expectingKey = false;
-  let matchedKey = false;
-  let valueStart = -1;
-  let span: ValueSpan | undefined;
-  for (let at = 0; at < text.length; at++) {
+  /** At depth 1: where the value being passed ends (the comma or brace after it) and the colon before it. */
+  let valueEnd = -1;
+  let colon = -1;
+  for (let at = text.length - 1; at >= 0; at--) {
     const code = text.charCodeAt(at);
     if (code === QUOTE) {
-      const close = closingQuote(text, at);
-      if (close === -1) return undefined;
-      if (depth === 1 && expectingKey) {
-        expectingKey = false;
-        for (let inner = at + 1; inner < close; inner++) if (text.charCodeAt(inner) === BACKSLASH) return undefined;
-        matchedKey = close - at - 1 === key.length && text.startsWith(key, at + 1);
-        if (matchedKey && (span !== undefined || valueStart !== -1)) return undefined;
+      const open = openingQuote(text, at);
+      if (open === -1) return undefined;
+      if (depth === 1 && colon !== -1) {
+        // Before a top-level colon there is only the member's key.
+        for (let inner = open + 1; inner < at; inner++) if (text.charCodeAt(inner) === BACKSLASH) return undefined;
+        if (at - open - 1 === key.length && text.startsWith(key, open + 1)) {
+          let start = colon + 1;
+          while (isWhitespace(text.charCodeAt(start))) start++;
+          let end = valueEnd;
+          while (end > start && isWhitespace(text.charCodeAt(end - 1))) end--;
+          return { start, end };
+        }
+        colon = -1;
       }
-      at = close;
+      at = open;
+    } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
+      if (++depth === 1) {
+        if (code !== CLOSE_BRACE) return undefined;
+        valueEnd = at;
+      }
     } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
-      depth++;
-      if (depth === 1) expectingKey = code === OPEN_BRACE;
-    } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET || code === COMMA) {
-      if (depth === 1 && valueStart !== -1) {
-        let end = at;
-        while (end > valueStart && isWhitespace(text.charCodeAt(end - 1))) end--;
-        span = { start: valueStart, end };
-        valueStart = -1;
-      }
-      if (code === COMMA) {
-        if (depth === 1) expectingKey = true;
-      } else if (--depth === 0) {
-        return span;
-      }
-    } else if (code === COLON && depth === 1 && matchedKey) {
-      matchedKey = false;
-      valueStart = at + 1;
-      while (isWhitespace(text.charCodeAt(valueStart))) valueStart++;
+      if (--depth === 0) return undefined;
+    } else if (depth === 1) {
+      if (code === COMMA) valueEnd = at;
+      else if (code === COLON) colon = at;
     }
   }
   return undefined;
