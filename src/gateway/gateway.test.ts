@@ -13,6 +13,7 @@ import type { Deployment } from '../core/provider.js';
 import { createLogger } from '../telemetry/logger.js';
 import type { Runtime } from '../runtime/types.js';
 import { createGatewayApp } from './app.js';
+import { openChatControls, type ChatControls, type ChatOutcome } from './chat-controls.js';
 import { listen, type ListeningServer } from './server.js';
 
 const deployment: Deployment = { name: 'fake', model: 'fake', provider: 'openai', upstreamModel: 'fake', baseUrl: 'http://x', timeouts: { connectMs: 1, firstByteMs: 1, totalMs: 1 } };
@@ -42,6 +43,13 @@ function wireResponse(upstreamCost: boolean): ChatResponse {
   return parsed;
 }
 
+/** Usage on the last content chunk, as some OpenAI-compatible servers send it. */
+async function* usageOnLastChunk(): AsyncIterable<ChatChunk> {
+  const base = { id: 'u', object: 'chat.completion.chunk' as const, created: 1, model: 'fake' };
+  yield { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: 'hel' }, finish_reason: null }] };
+  yield { ...base, choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } };
+}
+
 async function* chunks(failAfterFirst: boolean, hang: boolean): AsyncIterable<ChatChunk> {
   const base = { id: 'c', object: 'chat.completion.chunk' as const, created: 1, model: 'fake' };
   yield { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: 'hel' }, finish_reason: null }] };
@@ -58,7 +66,7 @@ const fakeRuntime = {
   simulated: false,
   listModels: () => [{ id: 'fake', ownedBy: 'openai', simulated: false, kind: 'model' as const }],
   resolve(request) {
-    if (request.model !== 'fake' && request.model !== 'cut' && request.model !== 'hang' && request.model !== 'busy' && request.model !== 'wire' && request.model !== 'wire-cost') throw new ArbiterError('model_not_found', `The model '${request.model}' does not exist.`, { param: 'model' });
+    if (request.model !== 'fake' && request.model !== 'cut' && request.model !== 'hang' && request.model !== 'busy' && request.model !== 'wire' && request.model !== 'wire-cost' && request.model !== 'usage-last') throw new ArbiterError('model_not_found', `The model '${request.model}' does not exist.`, { param: 'model' });
     return { requested: request.model, chain: [deployment], reason: 'test' };
   },
   async executeChat(_target, request) {
@@ -68,6 +76,7 @@ const fakeRuntime = {
   },
   async executeStream(_target, request, options) {
     options.signal?.addEventListener('abort', () => { upstreamAborted = true; });
+    if (request.model === 'usage-last') return { chunks: usageOnLastChunk(), deployment, attempts: [], retries: 0, fallbacks: 0 };
     return { chunks: request.model === 'wire' ? wireChunks() : chunks(request.model === 'cut', request.model === 'hang'), deployment, attempts: [], retries: 0, fallbacks: 0 };
   },
   resolveEmbedding() { throw new ArbiterError('invalid_request', 'no embeddings', { param: 'model' }); },
@@ -188,6 +197,39 @@ describe('responses', () => {
     assert.ok(text.includes(`data: ${WIRE_TEXT}\n\n`), text);
     assert.ok(text.endsWith('data: [DONE]\n\n'));
   });
+  test('usage on the last content chunk: the content goes out either way, the usage only if asked for, and the response kept is whole', async () => {
+    const outcomes: ChatOutcome[] = [];
+    const recording: ChatControls = {
+      ...openChatControls,
+      async admit(ctx, request, target) {
+        return { ...(await openChatControls.admit(ctx, request, target)), finish: (outcome) => { outcomes.push(outcome); } };
+      },
+    };
+    const config = parseConfig({}, {});
+    const recorded = await listen(createGatewayApp({ config, runtime: fakeRuntime, logger: createLogger('silent'), controls: recording }), '127.0.0.1', 0);
+    try {
+      const ask = async (includeUsage: boolean) => {
+        const res = await fetch(`${recorded.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'usage-last', stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}), messages: [{ role: 'user', content: 'hi' }] }) });
+        const events = (await res.text()).split('\n\n').filter((event) => event.startsWith('data: {')).map((event) => JSON.parse(event.slice(6)) as ChatChunk);
+        return events[events.length - 1]!;
+      };
+      const withUsage = await ask(true);
+      assert.equal(withUsage.choices[0]?.delta.content, 'lo');
+      assert.equal(withUsage.usage?.cost_usd, 1e-6);
+      const without = await ask(false);
+      assert.equal(without.choices[0]?.delta.content, 'lo');
+      assert.equal(without.usage, undefined);
+      for (const outcome of outcomes) {
+        assert.equal(outcome.response?.choices[0]?.message.content, 'hello');
+        assert.equal(outcome.response?.choices[0]?.finish_reason, 'stop');
+        assert.equal(outcome.response?.usage?.completion_tokens, 2);
+      }
+      assert.equal(outcomes.length, 2);
+    } finally {
+      await recorded.close();
+    }
+  });
+
   test('a stream that fails after its first byte ends with an in-band error event', async () => {
     const text = await (await post('/v1/chat/completions', JSON.stringify({ model: 'cut', stream: true, messages: [{ role: 'user', content: 'hi' }] }))).text();
     assert.match(text, /"content":"hel"/);

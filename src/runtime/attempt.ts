@@ -27,20 +27,31 @@ export async function attemptStream(deps: AttemptDeps, deployment: Deployment, r
   const iterator = iterable[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) throw new ArbiterError('upstream_error', `Deployment ${deployment.name} ended the stream before sending anything.`, { retryable: true });
-  return {
-    [Symbol.asyncIterator]() {
-      let pending: IteratorResult<StreamItem> | undefined = first;
-      return {
-        next: () => {
-          if (pending) {
-            const value = pending;
-            pending = undefined;
-            return Promise.resolve(value);
-          }
-          return iterator.next();
-        },
-        return: (value?: unknown) => iterator.return ? iterator.return(value) : Promise.resolve({ done: true, value: undefined }),
-      };
-    },
-  };
+  return new PrefetchedStream(first, iterator);
+}
+
+/**
+ * The stream with its first chunk already read. A class: an object literal with a computed
+ * symbol key is defined through V8's slow runtime path, and built a new hidden class, on
+ * every stream.
+ */
+class PrefetchedStream implements AsyncIterable<StreamItem>, AsyncIterator<StreamItem> {
+  constructor(private pending: IteratorResult<StreamItem> | undefined, private readonly iterator: AsyncIterator<StreamItem>) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<StreamItem> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<StreamItem>> {
+    const pending = this.pending;
+    if (pending) {
+      this.pending = undefined;
+      return Promise.resolve(pending);
+    }
+    return this.iterator.next();
+  }
+
+  return(value?: unknown): Promise<IteratorResult<StreamItem>> {
+    return this.iterator.return ? this.iterator.return(value) : Promise.resolve({ done: true, value: undefined });
+  }
 }

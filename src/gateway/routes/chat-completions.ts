@@ -85,11 +85,6 @@ function headerValue(ctx: GatewayContext, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function withCost(usage: Usage | undefined | null, costNano: NanoUsd | null): Usage | undefined {
-  if (!usage) return undefined;
-  return costNano === null ? usage : { ...usage, cost_usd: nanoToUsd(costNano) };
-}
-
 /**
  * `costNano` undefined: a stream, whose cost is known only after its headers went out (it
  * is in the usage chunk). The header is left unset rather than deleted: a deleted key turns
@@ -167,11 +162,21 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
       // Unparsed chunks carry no usage, error or tool call: their own text goes out.
       const raw = item instanceof RawChunks;
       if (!raw && item.usage) {
-        const costNano = deps.runtime.costOf(execution.deployment, item.usage);
+        const usage = item.usage;
+        const costNano = deps.runtime.costOf(execution.deployment, usage);
         outcome.costNano = costNano;
-        outcome.usage = item.usage;
-        if (wantsUsage) await writer.send({ ...item, usage: withCost(item.usage, costNano) });
-        else if (item.choices.length > 0) await writer.send({ ...item, usage: undefined });
+        outcome.usage = usage;
+        // Some upstreams put usage on the last content chunk: its choices belong to the response.
+        if (item.choices.length > 0) assembler.add(item);
+        // Changed in place, not copied: a spread copy with one more member built a new hidden
+        // class on every stream. A changed chunk has no wire text of its own and is encoded anew.
+        if (wantsUsage) {
+          if (costNano !== null) usage.cost_usd = nanoToUsd(costNano);
+          await writer.send(item);
+        } else if (item.choices.length > 0) {
+          item.usage = undefined;
+          await writer.send(item);
+        }
         continue;
       }
       assembler.add(item);
