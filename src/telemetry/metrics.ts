@@ -1,5 +1,6 @@
 /** Prometheus metrics: one registry for the process, rendered by GET /metrics. */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { BucketHistogram, type Observer } from './bucket-histogram.js';
 
 export interface GatewayMetrics {
   registry: Registry;
@@ -9,8 +10,8 @@ export interface GatewayMetrics {
   budgetRejections: Counter<'scope'>;
   rateLimitRejections: Counter<'limit'>;
   blockedToolCalls: Counter<'tool'>;
-  latency: Histogram<'route' | 'deployment'>;
-  ttft: Histogram<'route' | 'deployment'>;
+  latency: BucketHistogram<'route' | 'deployment'>;
+  ttft: BucketHistogram<'route' | 'deployment'>;
   tokens: Counter<'deployment' | 'kind'>;
   cost: Counter<'deployment'>;
   /** Everything one finished chat request adds, through cached label children. */
@@ -75,8 +76,6 @@ class CountingChildren extends Children<PendingCount> {
   }
 }
 
-type Observer = { observe(value: number): void };
-
 /** The label children one route and deployment pair records into. */
 class SeriesBundle {
   readonly latency: Observer;
@@ -129,8 +128,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
     budgetRejections: new Counter({ name: 'arbiter_budget_rejections_total', help: 'Requests refused because a budget was exhausted', labelNames: ['scope'], registers }),
     rateLimitRejections: new Counter({ name: 'arbiter_rate_limit_rejections_total', help: 'Requests refused by a rate limit', labelNames: ['limit'], registers }),
     blockedToolCalls: new Counter({ name: 'arbiter_blocked_tool_calls_total', help: 'Tool calls blocked by key permissions', labelNames: ['tool'], registers }),
-    latency: new Histogram({ name: 'arbiter_request_duration_seconds', help: 'Request latency', labelNames: ['route', 'deployment'], buckets: latencyBuckets, registers }),
-    ttft: new Histogram({ name: 'arbiter_time_to_first_token_seconds', help: 'Time to first streamed token', labelNames: ['route', 'deployment'], buckets: latencyBuckets, registers }),
+    latency: new BucketHistogram({ name: 'arbiter_request_duration_seconds', help: 'Request latency', labelNames: ['route', 'deployment'], buckets: latencyBuckets, registers }),
+    ttft: new BucketHistogram({ name: 'arbiter_time_to_first_token_seconds', help: 'Time to first streamed token', labelNames: ['route', 'deployment'], buckets: latencyBuckets, registers }),
     tokens: new Counter({ name: 'arbiter_tokens_total', help: 'Tokens by deployment and kind (prompt, completion, cached, reasoning)', labelNames: ['deployment', 'kind'], registers, collect: () => tokens.flush() }),
     cost: new Counter({ name: 'arbiter_cost_usd_total', help: 'Spend in USD by deployment', labelNames: ['deployment'], registers, collect: () => cost.flush() }),
     recordRequest(request) {
