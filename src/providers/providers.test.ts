@@ -115,11 +115,13 @@ describe('gemini mappers on reference payloads', () => {
 
 describe('sse parser', () => {
   test('events split at any byte, CRLF, comments and multi-line data', async () => {
-    const text = ': keepalive\r\nevent: a\r\ndata: {"x":\r\ndata: 1}\r\n\r\ndata: two\n\n';
-    const pieces = text.split('').map((char) => Buffer.from(char));
-    const events = [];
-    for await (const event of parseSse(lines(pieces))) events.push(event);
-    assert.deepEqual(events, [{ event: 'a', data: '{"x":\n1}' }, { data: 'two' }]);
+    const text = ': keepalive\r\nevent: a\r\ndata: {"x":\r\ndata: 1}\r\n\r\ndata: two\n\ndata:tight\rdata:  wide\r\rdata\n\n';
+    for (const pieces of [text.split('').map((char) => Buffer.from(char)), [Buffer.from(text)]]) {
+      const events = [];
+      for await (const event of parseSse(lines(pieces))) events.push(event);
+      // One space after the colon is the separator; a second belongs to the value.
+      assert.deepEqual(events, [{ event: 'a', data: '{"x":\n1}' }, { data: 'two' }, { data: 'tight\n wide' }, { data: '' }]);
+    }
   });
 
   test('a line sent in many chunks arrives whole, and one past the line limit fails the stream', async () => {

@@ -36,19 +36,17 @@ class EventBuilder {
   private moreData: string[] | undefined;
 
   field(line: string): void {
-    // The common line first: `data: ` with its single optional space.
-    if (line.startsWith('data: ')) return this.addData(line.slice(6));
     if (line.startsWith(':')) return;
     const colon = line.indexOf(':');
     const name = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    if (name === 'data') this.addData(value);
+    if (name === 'data') this.data(value);
     else if (name === 'event') this.event = value;
     // `id` and `retry` steer browser reconnection; a proxy call never reconnects.
   }
 
-  private addData(value: string): void {
+  data(value: string): void {
     if (this.firstData === undefined) this.firstData = value;
     else (this.moreData ??= []).push(value);
   }
@@ -127,18 +125,21 @@ export class SseDecoder {
       if (cr !== -1 && cr < start) cr = buffer.indexOf('\r', start);
       const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
       if (end === -1) break;
-      const line = buffer.slice(start, end);
-      if (buffer[end] === '\r') {
+      const lineStart = start;
+      if (buffer.charCodeAt(end) === 13) {
         if (end + 1 === buffer.length) this.skipLeadingLf = true;
-        start = buffer[end + 1] === '\n' ? end + 2 : end + 1;
+        start = buffer.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
       } else {
         start = end + 1;
       }
-      if (line === '') {
+      if (end === lineStart) {
         const event = this.builder.dispatch();
         if (event) events.push(event);
+      } else if (buffer.startsWith('data: ', lineStart)) {
+        // The common line, cut once: its payload straight from the buffer.
+        this.builder.data(buffer.slice(lineStart + 6, end));
       } else {
-        this.builder.field(line);
+        this.builder.field(buffer.slice(lineStart, end));
       }
     }
     this.endedWithNewline = start === buffer.length;
