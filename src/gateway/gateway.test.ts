@@ -142,9 +142,15 @@ describe('bad input gets a clear OpenAI error, never a crash', () => {
     assert.equal(res.status, 200);
     assert.equal(await res.text(), '');
   });
-  test('an unknown endpoint is 404 and a wrong method 405', async () => {
-    await expectError(await fetch(`${server.url}/v1/nothing`), 404);
-    await expectError(await fetch(`${server.url}/v1/chat/completions`), 405);
+  test('an unknown endpoint is 404 and a wrong method 405, each with its request id (a sane one sent is kept)', async () => {
+    const unknown = await fetch(`${server.url}/v1/nothing`);
+    assert.match(unknown.headers.get('x-request-id') ?? '', /^req_[0-9a-f]{32}$/);
+    await expectError(unknown, 404);
+    const wrongMethod = await fetch(`${server.url}/v1/chat/completions`, { headers: { 'x-request-id': 'trace-42' } });
+    assert.equal(wrongMethod.headers.get('x-request-id'), 'trace-42');
+    await expectError(wrongMethod, 405);
+    const unsafe = await fetch(`${server.url}/v1/nothing`, { headers: { 'x-request-id': 'bad id\twith tab' } });
+    assert.match(unsafe.headers.get('x-request-id') ?? '', /^req_/);
   });
   test('an upstream 429 keeps its status and Retry-After', async () => {
     const res = await post('/v1/chat/completions', JSON.stringify({ model: 'busy', messages: [{ role: 'user', content: 'x' }] }));

@@ -11,7 +11,7 @@ import { RequestAbort } from '../core/cancel-signal.js';
 import { compose } from './compose.js';
 import type { GatewayContext, GatewayVariables, Handler, Middleware } from './context.js';
 import { sendError, toArbiterError } from './error-response.js';
-import { pickRequestId, requestIdHeader } from './middleware/request-id.js';
+import { pickRequestId } from './middleware/request-id.js';
 import type { CorsPolicy } from './cors.js';
 
 export interface RouteTable {
@@ -38,7 +38,8 @@ export type RequestListener = (req: IncomingMessage, res: ServerResponse) => voi
  */
 class RequestContext implements GatewayContext {
   readonly startedAt = Date.now();
-  readonly responseHeaders: Record<string, string> = {};
+  /** Every answer, error or not, echoes the request id. */
+  readonly responseHeaders: Record<string, string>;
   readonly vars: Partial<GatewayVariables> = {};
   private parsedQuery: URLSearchParams | undefined;
 
@@ -50,7 +51,9 @@ class RequestContext implements GatewayContext {
     readonly path: string,
     private readonly rawQuery: string,
     readonly signal: RequestAbort,
-  ) {}
+  ) {
+    this.responseHeaders = { 'x-request-id': requestId };
+  }
 
   /** Parsed on first read: no chat request has a query string. */
   get query(): URLSearchParams {
@@ -62,11 +65,11 @@ class RequestContext implements GatewayContext {
 export function createGatewayListener(options: GatewayAppOptions): RequestListener {
   const chains = new Map<string, Handler>();
   for (const [key, handler] of Object.entries(options.routes)) {
-    chains.set(key, compose([requestIdHeader(), ...options.middleware], handler));
+    chains.set(key, compose(options.middleware, handler));
   }
-  const notFound = compose([requestIdHeader()], async (ctx) => {
+  const notFound: Handler = async (ctx) => {
     throw new ArbiterError('not_found', `Unknown endpoint ${ctx.method} ${ctx.path}.`);
-  });
+  };
   const allowedPaths = new Set([...chains.keys()].map((key) => key.slice(key.indexOf(' ') + 1)));
 
   return function handleRequest(req, res) {
@@ -87,7 +90,7 @@ export function createGatewayListener(options: GatewayAppOptions): RequestListen
       if (corsHeaders) {
         Object.assign(ctx.responseHeaders, corsHeaders);
         if (method === 'OPTIONS' && allowedPaths.has(path)) {
-          res.writeHead(204, { ...ctx.responseHeaders, ...cors.preflightHeaders(req.headers), 'x-request-id': ctx.requestId });
+          res.writeHead(204, { ...ctx.responseHeaders, ...cors.preflightHeaders(req.headers) });
           res.end();
           return;
         }
@@ -96,9 +99,9 @@ export function createGatewayListener(options: GatewayAppOptions): RequestListen
     // HEAD is GET without a body (probes and load balancers send it); node drops the body.
     let chain = chains.get(`${method === 'HEAD' ? 'GET' : method} ${path}`);
     if (!chain && allowedPaths.has(path)) {
-      chain = compose([requestIdHeader()], async () => {
+      chain = async () => {
         throw new ArbiterError('invalid_request', `Method ${method} is not allowed on ${path}.`, { status: 405 });
-      });
+      };
     }
     (chain ?? notFound)(ctx).catch((error: unknown) => {
       const arbiterError = toArbiterError(error, ctx.requestId);
