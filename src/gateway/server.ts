@@ -63,14 +63,19 @@ class RequestContext implements GatewayContext {
 }
 
 export function createGatewayListener(options: GatewayAppOptions): RequestListener {
-  const chains = new Map<string, Handler>();
+  // By method, then path: a key joined per request would be a new string to hash and compare.
+  const chains = new Map<string, Map<string, Handler>>();
   for (const [key, handler] of Object.entries(options.routes)) {
-    chains.set(key, compose(options.middleware, handler));
+    const space = key.indexOf(' ');
+    const routeMethod = key.slice(0, space);
+    let byPath = chains.get(routeMethod);
+    if (!byPath) chains.set(routeMethod, byPath = new Map());
+    byPath.set(key.slice(space + 1), compose(options.middleware, handler));
   }
   const notFound: Handler = async (ctx) => {
     throw new ArbiterError('not_found', `Unknown endpoint ${ctx.method} ${ctx.path}.`);
   };
-  const allowedPaths = new Set([...chains.keys()].map((key) => key.slice(key.indexOf(' ') + 1)));
+  const allowedPaths = new Set([...chains.values()].flatMap((byPath) => [...byPath.keys()]));
 
   return function handleRequest(req, res) {
     const url = req.url ?? '/';
@@ -97,7 +102,7 @@ export function createGatewayListener(options: GatewayAppOptions): RequestListen
       }
     }
     // HEAD is GET without a body (probes and load balancers send it); node drops the body.
-    let chain = chains.get(`${method === 'HEAD' ? 'GET' : method} ${path}`);
+    let chain = chains.get(method === 'HEAD' ? 'GET' : method)?.get(path);
     if (!chain && allowedPaths.has(path)) {
       chain = async () => {
         throw new ArbiterError('invalid_request', `Method ${method} is not allowed on ${path}.`, { status: 405 });
