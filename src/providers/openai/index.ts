@@ -192,27 +192,47 @@ export async function* mapOpenAIEventBatches(batches: AsyncIterable<Array<{ data
   mapper.end();
 }
 
-function authHeaders(deployment: Deployment): Record<string, string> {
-  return deployment.apiKey ? { authorization: `Bearer ${deployment.apiKey}` } : {};
+/**
+ * What every call to a deployment repeats, built once per deployment: strings joined per
+ * request were new strings to hash (the URL's split is looked up by it) and to flatten
+ * (undici validates every header value).
+ */
+interface Endpoints { chat: string; embeddings: string; auth: Record<string, string> }
+const endpointsOf = new WeakMap<Deployment, Endpoints>();
+
+function endpoints(deployment: Deployment): Endpoints {
+  let found = endpointsOf.get(deployment);
+  if (!found) {
+    const base = deployment.baseUrl.replace(/\/+$/, '');
+    found = {
+      chat: `${base}/chat/completions`,
+      embeddings: `${base}/embeddings`,
+      auth: deployment.apiKey ? { authorization: `Bearer ${deployment.apiKey}` } : {},
+    };
+    endpointsOf.set(deployment, found);
+  }
+  return found;
 }
 
 export function createOpenAIAdapter(kind: ProviderKind, quirksFor: (deployment: Deployment) => PresetQuirks): ProviderAdapter {
-  const base = (deployment: Deployment) => deployment.baseUrl.replace(/\/+$/, '');
   return {
     kind,
     async chat(deployment, request, call) {
       const quirks = quirksFor(deployment);
-      const response = await postJson({ deployment, url: `${base(deployment)}/chat/completions`, body: toOpenAIRequest(request, deployment, quirks, false), headers: authHeaders(deployment), call, parseErrorMessage: parseOpenAIError });
+      const endpoint = endpoints(deployment);
+      const response = await postJson({ deployment, url: endpoint.chat, body: toOpenAIRequest(request, deployment, quirks, false), headers: endpoint.auth, call, parseErrorMessage: parseOpenAIError });
       const { value, text } = await readJsonWithText(response, deployment, call.signal);
       return fromOpenAIResponse(value, deployment, quirks, text);
     },
     async chatStream(deployment, request, call) {
       const quirks = quirksFor(deployment);
-      const response = await postJson({ deployment, url: `${base(deployment)}/chat/completions`, body: toOpenAIRequest(request, deployment, quirks, true), headers: authHeaders(deployment), call, parseErrorMessage: parseOpenAIError });
+      const endpoint = endpoints(deployment);
+      const response = await postJson({ deployment, url: endpoint.chat, body: toOpenAIRequest(request, deployment, quirks, true), headers: endpoint.auth, call, parseErrorMessage: parseOpenAIError });
       return mapOpenAIEventBatches(parseSseBatches(response.body, { mapReadError: (error) => transportError(error, deployment, call.signal) }), deployment, quirks);
     },
     async embed(deployment: Deployment, request: EmbeddingRequest, call: ProviderCallOptions): Promise<EmbeddingResponse> {
-      const response = await postJson({ deployment, url: `${base(deployment)}/embeddings`, body: { ...request, model: deployment.upstreamModel }, headers: authHeaders(deployment), call, parseErrorMessage: parseOpenAIError });
+      const endpoint = endpoints(deployment);
+      const response = await postJson({ deployment, url: endpoint.embeddings, body: { ...request, model: deployment.upstreamModel }, headers: endpoint.auth, call, parseErrorMessage: parseOpenAIError });
       return await readJson(response, deployment, call.signal) as EmbeddingResponse;
     },
   };
