@@ -36,8 +36,10 @@ async function* wireChunks(): AsyncIterable<ChatChunk> {
 /** A response as an upstream may encode it: its own spacing, a member Arbiter does not know, on several lines. */
 const WIRE_RESPONSE = '{"id":"chatcmpl-w", "object":"chat.completion","created":1,"model":"fake","provider_extra":{"usage":{"x":1}},\n "choices":[{"index":0,"message":{"role":"assistant","content":"wire \\"usage\\":{}"},"finish_reason":"stop","logprobs":null}],\n "usage": { "prompt_tokens": 4, "completion_tokens": 1, "total_tokens": 5 } }';
 /** A fresh parse per call, as an adapter returns; `cost_usd` set when the upstream sent one itself. */
-function wireResponse(upstreamCost: boolean): ChatResponse {
-  const text = upstreamCost ? WIRE_RESPONSE.replace('"total_tokens": 5', '"total_tokens": 5, "cost_usd": 9') : WIRE_RESPONSE;
+function wireResponse(model: string): ChatResponse {
+  const text = model === 'wire-cost' ? WIRE_RESPONSE.replace('"total_tokens": 5', '"total_tokens": 5, "cost_usd": 9')
+    : model === 'wire-broken-usage' ? WIRE_RESPONSE.replace(/"usage": \{[^}]*\}/, '"usage": "n/a"')
+    : WIRE_RESPONSE;
   const parsed = JSON.parse(text) as ChatResponse;
   rememberWireText(parsed, text);
   return parsed;
@@ -61,17 +63,19 @@ async function* chunks(failAfterFirst: boolean, hang: boolean): AsyncIterable<Ch
   yield { ...base, choices: [], usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } };
 }
 
+const FAKE_MODELS = new Set(['fake', 'cut', 'hang', 'busy', 'wire', 'wire-cost', 'wire-broken-usage', 'usage-last']);
+
 const fakeRuntime = {
   deployments: [deployment],
   simulated: false,
   listModels: () => [{ id: 'fake', ownedBy: 'openai', simulated: false, kind: 'model' as const }],
   resolve(request) {
-    if (request.model !== 'fake' && request.model !== 'cut' && request.model !== 'hang' && request.model !== 'busy' && request.model !== 'wire' && request.model !== 'wire-cost' && request.model !== 'usage-last') throw new ArbiterError('model_not_found', `The model '${request.model}' does not exist.`, { param: 'model' });
+    if (!FAKE_MODELS.has(request.model)) throw new ArbiterError('model_not_found', `The model '${request.model}' does not exist.`, { param: 'model' });
     return { requested: request.model, chain: [deployment], reason: 'test' };
   },
   async executeChat(_target, request) {
     if (request.model === 'busy') throw new ArbiterError('rate_limit_exceeded', 'upstream busy', { retryAfterMs: 3000 });
-    if (request.model.startsWith('wire')) return { response: wireResponse(request.model === 'wire-cost'), costNano: 1500, latencyMs: 1, deployment, attempts: [], retries: 0, fallbacks: 0 };
+    if (request.model.startsWith('wire')) return { response: wireResponse(request.model), costNano: 1500, latencyMs: 1, deployment, attempts: [], retries: 0, fallbacks: 0 };
     return { response, costNano: 1500, latencyMs: 1, deployment, attempts: [], retries: 0, fallbacks: 0 };
   },
   async executeStream(_target, request, options) {
@@ -184,6 +188,10 @@ describe('responses', () => {
     const priced = await (await post('/v1/chat/completions', JSON.stringify({ model: 'wire-cost', messages: [{ role: 'user', content: 'hi' }] }))).text();
     assert.equal(priced.split('cost_usd').length, 2, priced);
     assert.equal((JSON.parse(priced) as ChatResponse).usage?.cost_usd, 1.5e-6);
+    // A usage that is not an object leaves as it came, never as a 500.
+    const broken = await post('/v1/chat/completions', JSON.stringify({ model: 'wire-broken-usage', messages: [{ role: 'user', content: 'hi' }] }));
+    assert.equal(broken.status, 200);
+    assert.equal((await broken.json() as { usage: unknown }).usage, 'n/a');
   });
 
   test('SSE drops the usage chunk unless include_usage was asked for', async () => {

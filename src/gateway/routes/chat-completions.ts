@@ -14,7 +14,7 @@ import { sendJson, sendJsonText } from '../send-json.js';
 import { SseWriter } from '../sse-writer.js';
 import { toArbiterError } from '../error-response.js';
 import { ChunkAssembler } from '../../core/chunk-assembler.js';
-import { rememberWireText, wireTextOf } from '../../core/wire-text.js';
+import { forgetWireText, rememberWireText, wireTextOf } from '../../core/wire-text.js';
 import { appendToMemberObject } from '../../core/json-member.js';
 import { RawChunks } from '../../core/stream-item.js';
 import type { ChatAdmission, ChatControls, ChatOutcome } from '../chat-controls.js';
@@ -131,7 +131,8 @@ async function completeChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Re
 function responseText(response: ChatResponse, costNano: NanoUsd | null): string {
   const usage = response.usage;
   const wire = wireTextOf(response);
-  if (!usage || costNano === null) return wire ?? JSON.stringify(response);
+  // A usage that is not an object (a broken upstream) gets no cost, as a copy would not have.
+  if (!usage || typeof usage !== 'object' || costNano === null) return wire ?? JSON.stringify(response);
   const upstreamSentCost = usage.cost_usd !== undefined;
   const costUsd = nanoToUsd(costNano);
   usage.cost_usd = costUsd;
@@ -169,9 +170,10 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
         // Some upstreams put usage on the last content chunk: its choices belong to the response.
         if (item.choices.length > 0) assembler.add(item);
         // Changed in place, not copied: a spread copy with one more member built a new hidden
-        // class on every stream. A changed chunk has no wire text of its own and is encoded anew.
+        // class on every stream. The changed chunk's upstream text is dropped: it is encoded anew.
+        forgetWireText(item);
         if (wantsUsage) {
-          if (costNano !== null) usage.cost_usd = nanoToUsd(costNano);
+          if (costNano !== null && typeof usage === 'object') usage.cost_usd = nanoToUsd(costNano);
           await writer.send(item);
         } else if (item.choices.length > 0) {
           item.usage = undefined;
