@@ -53,18 +53,6 @@ function keyBoundTarget(input: ResolveInput, keyRoute: string): ResolvedTarget {
   return { requested: request.model, routeName: target.routeName, route: target.route, chain, reason: `route ${keyRoute}: model ${request.model} requested, allowed by the key's route` };
 }
 
-/**
- * The reason header of a named model, one string per served model (so bounded): a string
- * built anew is a concatenation that Node's header check must flatten through V8's runtime,
- * on every request.
- */
-const requestedReasons = new Map<string, string>();
-function requestedReason(model: string): string {
-  let reason = requestedReasons.get(model);
-  if (reason === undefined) requestedReasons.set(model, reason = `model ${model} requested`);
-  return reason;
-}
-
 export function resolveTarget(input: ResolveInput): ResolvedTarget {
   const { request, hints, index, config } = input;
   if (hints.keyRoute) return keyBoundTarget(input, hints.keyRoute);
@@ -77,7 +65,7 @@ export function resolveTarget(input: ResolveInput): ResolvedTarget {
   }
   const mirrors = index.lookup(request.model);
   if (mirrors) {
-    return { requested: request.model, chain: input.routing.orderMirrors(mirrors), reason: requestedReason(request.model) };
+    return { requested: request.model, chain: input.routing.orderMirrors(mirrors), reason: `model ${request.model} requested` };
   }
   throw new ArbiterError('model_not_found', `The model '${request.model}' does not exist or is not served by this gateway.`, { param: 'model' });
 }

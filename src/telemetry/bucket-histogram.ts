@@ -1,9 +1,9 @@
 /**
  * A Prometheus histogram whose observations land in plain arrays. prom-client's own rebuilds
  * and validates a label object, hashes it and finds the bucket through string keys on every
- * observe, even through a label child: ~1.5 µs each in an on-CPU profile of the gateway,
- * which observes latency on every request and time to first token on every stream. Here an
- * observe finds its bucket and adds. The registry renders it like prom-client's histograms
+ * observe, even through a label child: 1.2% of an on-CPU profile of the gateway streaming (it
+ * observes latency on every request and time to first token on every stream), ~600 ns an
+ * observe in a microbenchmark. Here an observe finds its bucket and adds (10-25 ns). The registry renders it like prom-client's histograms
  * (the same `_bucket`, `_sum` and `_count` series, `le` first), so scrapes are unchanged.
  */
 import type { Metric, MetricValue, Registry } from 'prom-client';

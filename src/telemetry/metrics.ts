@@ -91,9 +91,9 @@ class SeriesBundle {
   constructor(
     private readonly route: string,
     private readonly deployment: string,
-    private readonly families: { requests: CountingChildren; latency: Children<Observer>; ttft: Children<Observer>; tokens: CountingChildren; cost: CountingChildren },
+    private readonly families: { requests: CountingChildren; latency: BucketHistogram<'route' | 'deployment'>; ttft: BucketHistogram<'route' | 'deployment'>; tokens: CountingChildren; cost: CountingChildren },
   ) {
-    this.latency = families.latency.get(route, deployment);
+    this.latency = families.latency.labels(route, deployment);
     this.prompt = families.tokens.get(deployment, 'prompt');
     this.completion = families.tokens.get(deployment, 'completion');
     this.cached = families.tokens.get(deployment, 'cached');
@@ -103,7 +103,7 @@ class SeriesBundle {
 
   /** Only streamed requests have a time to first token: the series exists once one was seen. */
   get ttft(): Observer {
-    return this.ttftChild ??= this.families.ttft.get(this.route, this.deployment);
+    return this.ttftChild ??= this.families.ttft.labels(this.route, this.deployment);
   }
 
   requests(status: number, cacheHit: boolean): PendingCount {
@@ -156,8 +156,6 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
   const fallbacks = new Children((values) => metrics.fallbacks.labels(...values));
   const retries = new Children((values) => metrics.retries.labels(...values));
   const blocked = new Children((values) => metrics.blockedToolCalls.labels(...values));
-  const latency = new Children((values) => metrics.latency.labels(...values));
-  const ttft = new Children((values) => metrics.ttft.labels(...values));
   const tokens = new CountingChildren(metrics.tokens);
   const cost = new CountingChildren(metrics.cost);
   // Route and deployment names are the config's own strings: two map lookups find everything
@@ -167,7 +165,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
     let byDeployment = byRoute.get(route);
     if (!byDeployment) byRoute.set(route, byDeployment = new Map());
     let bundle = byDeployment.get(deployment);
-    if (!bundle) byDeployment.set(deployment, bundle = new SeriesBundle(route, deployment, { requests, latency, ttft, tokens, cost }));
+    if (!bundle) byDeployment.set(deployment, bundle = new SeriesBundle(route, deployment, { requests, latency: metrics.latency, ttft: metrics.ttft, tokens, cost }));
     return bundle;
   };
   return metrics;

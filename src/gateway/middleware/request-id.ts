@@ -4,7 +4,5 @@ import { randomUUID } from 'node:crypto';
 const safeId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function pickRequestId(incoming: string | string[] | undefined): string {
-  // The dashes go after the prefix is on: replaceAll then yields one flat string, where a
-  // prefix added last leaves a concatenation for Node's header check to flatten.
-  return typeof incoming === 'string' && safeId.test(incoming) ? incoming : `req_${randomUUID()}`.replaceAll('-', '');
+  return typeof incoming === 'string' && safeId.test(incoming) ? incoming : `req_${randomUUID().replaceAll('-', '')}`;
 }
