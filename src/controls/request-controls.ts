@@ -102,6 +102,12 @@ export async function createRequestControls(options: RequestControlsOptions): Pr
     throw new ArbiterError('rate_limit_exceeded', `key '${key.name}' rate limit ${what} reached; retry in ${Math.ceil(decision.retryAfterMs / 1000)}s`, { retryAfterMs: decision.retryAfterMs });
   }
 
+  /** Moves a key's tokens-per-minute count from what was held to what was used (either way). */
+  function settleTokens(key: VirtualKey, held: number, used: number): void {
+    if (key.tpm === null || used === held) return;
+    limiter.consume(`${key.id}:tpm`, key.tpm, used - held, { force: true }).catch((error: unknown) => log.error({ err: error }, 'rate limit settle failed'));
+  }
+
   /** Reserves the worst case on every budget that applies, or refuses (429) naming the first that cannot take it. */
   async function reserveBudgets(facts: RequestFacts, owners: BudgetOwner[], worstCostNano: number, worstTokens: number, key: VirtualKey | undefined, routeName: string | undefined): Promise<Reservation[]> {
     const reservations = planReservations({ owners, at: now(), worstCostNano, worstTokens });
@@ -150,10 +156,18 @@ export async function createRequestControls(options: RequestControlsOptions): Pr
     const promptTokens = needsEstimate ? options.runtime.estimatePromptTokens(request, deployment) : 0;
     const maxTokens = outputAllowance(request, defaultMaxTokens);
 
+    // Tokens per minute: the prompt and the client's own cap are held now, and `finish`
+    // settles the difference to what was used, so each token counts once.
+    const tpmHeld = key?.tpm != null ? promptTokens + (requestedMaxTokens(request) ?? 0) : 0;
     if (key) {
       await checkRate(key, 'rpm', key.rpm, 1);
-      await checkRate(key, 'tpm', key.tpm, promptTokens + (requestedMaxTokens(request) ?? 0));
-      if (request.tools && request.tools.length > 0) await checkRate(key, 'tool_calls', key.toolCallsPerMinute, 0);
+      await checkRate(key, 'tpm', key.tpm, tpmHeld);
+      try {
+        if (request.tools && request.tools.length > 0) await checkRate(key, 'tool_calls', key.toolCallsPerMinute, 0);
+      } catch (error) {
+        settleTokens(key, tpmHeld, 0);
+        throw error;
+      }
     }
 
     const allowedTools = key?.allowedTools ?? null;
@@ -166,9 +180,13 @@ export async function createRequestControls(options: RequestControlsOptions): Pr
     if (cachePlan && !cached) facts.responseHeaders['x-arbiter-cache'] = 'miss';
 
     // Budgets: reserve the worst case unless the answer comes from the cache.
-    const reservations = !cached && owners.length > 0
-      ? await reserveBudgets(facts, owners, worstCaseOverChain({ owners, chain: target.chain, promptTokens, outputTokens: maxTokens, costOf: options.runtime.costOf }), promptTokens + maxTokens, key, target.routeName)
-      : [];
+    let reservations: Reservation[] = [];
+    try {
+      if (!cached && owners.length > 0) reservations = await reserveBudgets(facts, owners, worstCaseOverChain({ owners, chain: target.chain, promptTokens, outputTokens: maxTokens, costOf: options.runtime.costOf }), promptTokens + maxTokens, key, target.routeName);
+    } catch (error) {
+      if (key) settleTokens(key, tpmHeld, 0);
+      throw error;
+    }
 
     let finished = false;
     return {
@@ -190,11 +208,12 @@ export async function createRequestControls(options: RequestControlsOptions): Pr
         const usage = outcome.usage ?? outcome.response?.usage;
         const totalTokens = usage ? usage.prompt_tokens + usage.completion_tokens : 0;
         settleBudgets(reservations, outcome.costNano, totalTokens);
-        if (key && !outcome.cacheHit) {
+        if (key) {
+          // A cache hit called nothing upstream: what it held comes back.
+          settleTokens(key, tpmHeld, usage && !outcome.cacheHit ? usage.prompt_tokens + usage.completion_tokens : 0);
           // Counted only under a limit: a streamed response is rebuilt to count them.
-          const toolCalls = key.toolCallsPerMinute === null ? 0 : outcome.response?.choices.reduce((sum, choice) => sum + (choice.message.tool_calls?.length ?? 0), 0) ?? 0;
+          const toolCalls = key.toolCallsPerMinute === null || outcome.cacheHit ? 0 : outcome.response?.choices.reduce((sum, choice) => sum + (choice.message.tool_calls?.length ?? 0), 0) ?? 0;
           if (key.toolCallsPerMinute !== null && toolCalls > 0) limiter.consume(`${key.id}:tool_calls`, key.toolCallsPerMinute, toolCalls, { force: true }).catch(() => undefined);
-          if (key.tpm !== null && usage) limiter.consume(`${key.id}:tpm`, key.tpm, usage.completion_tokens, { force: true }).catch(() => undefined);
         }
         if (cachePlan && !outcome.cacheHit && outcome.status === 200 && outcome.response && blocked.length === 0) {
           cache.set(cachePlan.key, outcome.response, cachePlan.ttlMs);
@@ -231,15 +250,18 @@ export async function createRequestControls(options: RequestControlsOptions): Pr
       const admittedBy = facts.keyRoute ? ` that the key's route '${facts.keyRoute}' admits` : '';
       const entry = { prompt: { model: request.model, content: request.input }, blocked: [], key, reason: `embeddings on ${deployment.name}: the first deployment of '${request.model}' that embeds${admittedBy}` };
       let reservations: Reservation[] = [];
+      const owners = embeddingBudgetOwners(key);
+      const inputTokens = (key && key.tpm !== null) || owners.length > 0 ? options.runtime.estimateEmbeddingTokens(request, deployment) : 0;
+      let tpmHeld = 0;
       try {
-        const owners = embeddingBudgetOwners(key);
-        const inputTokens = (key && key.tpm !== null) || owners.length > 0 ? options.runtime.estimateEmbeddingTokens(request, deployment) : 0;
         if (key) {
           await checkRate(key, 'rpm', key.rpm, 1);
           await checkRate(key, 'tpm', key.tpm, inputTokens);
+          tpmHeld = inputTokens;
         }
         if (owners.length > 0) reservations = await reserveBudgets(facts, owners, worstCaseOverChain({ owners, chain: [deployment], promptTokens: inputTokens, outputTokens: 0, costOf: options.runtime.costOf }), inputTokens, key, undefined);
       } catch (error) {
+        if (key) settleTokens(key, tpmHeld, 0);
         record(facts, { ...entry, outcome: refusedOutcome(statusOf(error), false, deployment) });
         throw error;
       }
@@ -249,6 +271,7 @@ export async function createRequestControls(options: RequestControlsOptions): Pr
           if (finished) return;
           finished = true;
           settleBudgets(reservations, outcome.costNano, outcome.usage?.prompt_tokens ?? 0);
+          if (key) settleTokens(key, tpmHeld, outcome.usage?.prompt_tokens ?? 0);
           record(facts, { ...entry, outcome });
         },
       };
