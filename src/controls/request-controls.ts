@@ -19,7 +19,7 @@ import { auditRowOf, refusedOutcome, requestMetricsOf, type AuditEntry } from '.
 import { MemoryBudgetLedger, type BudgetLedger } from './budget.js';
 import { budgetMessage, budgetWarnings, planReservations, type BudgetOwner, type Reservation } from './budget-plan.js';
 import { ResponseCache } from './cache.js';
-import { chatCachePlan } from './cache-policy.js';
+import { cacheHitAnswer, chatCachePlan } from './cache-policy.js';
 import { chatBudgetOwners, embeddingBudgetOwners, outputAllowance, settleLines, worstCaseOverChain, type CostOf } from './chat-budget.js';
 import type { ChatAdmission, EmbeddingAdmission } from './chat-admission.js';
 import { KeyService, type VirtualKey } from './keys.js';
@@ -176,8 +176,9 @@ export async function createRequestControls(options: RequestControlsOptions): Pr
     const blocked: string[] = [];
 
     const cachePlan = chatCachePlan(facts, upstreamRequest, target);
-    const cached = cachePlan ? cache.get(cachePlan.key) : undefined;
-    if (cachePlan && !cached) facts.responseHeaders['x-arbiter-cache'] = 'miss';
+    const hit = cachePlan ? cache.get(cachePlan.key) : undefined;
+    if (cachePlan && !hit) facts.responseHeaders['x-arbiter-cache'] = 'miss';
+    const cached = hit ? cacheHitAnswer(hit, facts.responseHeaders) : undefined;
 
     // Budgets: reserve the worst case unless the answer comes from the cache.
     let reservations: Reservation[] = [];
@@ -216,7 +217,9 @@ export async function createRequestControls(options: RequestControlsOptions): Pr
           if (key.toolCallsPerMinute !== null && toolCalls > 0) limiter.consume(`${key.id}:tool_calls`, key.toolCallsPerMinute, toolCalls, { force: true }).catch(() => undefined);
         }
         if (cachePlan && !outcome.cacheHit && outcome.status === 200 && outcome.response && blocked.length === 0) {
-          cache.set(cachePlan.key, outcome.response, cachePlan.ttlMs);
+          const served = outcome.deployment;
+          const answer = { response: outcome.response, deployment: served && { name: served.name, model: served.model, simulated: served.simulated } };
+          cache.set(cachePlan.storeKey(served?.upstreamModel), answer, cachePlan.ttlMs);
         }
         record(facts, { prompt: chatPrompt(upstreamRequest), target, outcome, blocked: [...stripped.stripped, ...blocked], key });
       },
