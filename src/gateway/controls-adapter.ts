@@ -353,6 +353,7 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       prompt_hash: prompt?.content !== undefined ? sha256(canonicalJson(prompt.content)) : null,
       prompt_body: storeBodies && prompt?.content !== undefined ? redact(JSON.stringify(prompt.content)) : null,
       response_body: storeBodies && outcome.response ? redact(JSON.stringify(outcome.response)) : null,
+      entrance: ctx.vars.entrance ?? null,
     });
   }
 
