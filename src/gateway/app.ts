@@ -7,6 +7,8 @@ import { openChatControls, type ChatControls } from './chat-controls.js';
 import { chatCompletionsHandler } from './routes/chat-completions.js';
 import { embeddingsHandler } from './routes/embeddings.js';
 import { countTokensHandler, messagesHandler } from './routes/messages.js';
+import { responsesHandler } from './routes/responses.js';
+import type { Store } from '../store/database.js';
 import { anthropicErrorBody } from './entrances/anthropic-messages/errors.js';
 import { healthHandler } from './routes/health.js';
 import { modelsHandler } from './routes/models.js';
@@ -24,6 +26,8 @@ export interface GatewayOptions {
   middleware?: Middleware[];
   renderMetrics?: () => Promise<{ contentType: string; body: string }>;
   onResponse?: (ctx: GatewayContext, status: number) => void;
+  /** Keeps Responses API turns for `previous_response_id` (routes that store bodies only). */
+  store?: Store;
 }
 
 export function createGatewayApp(options: GatewayOptions): RequestListener {
@@ -42,6 +46,7 @@ export function createGatewayApp(options: GatewayOptions): RequestListener {
       'POST /v1/chat/completions': { handler: chatCompletionsHandler(chatDeps), entrance: 'chat' },
       'POST /v1/embeddings': { handler: embeddingsHandler(chatDeps), entrance: 'embeddings' },
       'POST /v1/messages': { handler: messagesHandler(chatDeps), entrance: 'messages', errorFormat: anthropicErrorBody },
+      'POST /v1/responses': { handler: responsesHandler({ ...chatDeps, store: options.store }), entrance: 'responses' },
       'POST /v1/messages/count_tokens': { handler: countTokensHandler(chatDeps), entrance: 'messages', errorFormat: anthropicErrorBody },
     },
   });
