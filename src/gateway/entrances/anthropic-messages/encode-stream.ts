@@ -12,6 +12,9 @@ import type { NanoUsd } from '../../../core/money.js';
 import { chunksOf, type StreamItem } from '../../../core/stream-item.js';
 import type { StreamEncoder } from '../../chat-entrance.js';
 import type { SseWriter } from '../../sse-writer.js';
+
+/** What the encoder writes through: the SSE writer, or anything that collects its events. */
+export type EventSink = Pick<SseWriter, 'sendFramed' | 'endWith'>;
 import { anthropicErrorBody } from './errors.js';
 import { messageId, toAnthropicUsage, toStopReason } from './encode-response.js';
 
@@ -37,7 +40,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   private lastUsage: Usage | undefined;
   private out = '';
 
-  constructor(private readonly writer: SseWriter) {}
+  constructor(private readonly writer: EventSink) {}
 
   write(item: StreamItem): Promise<void> | undefined {
     for (const chunk of chunksOf(item)) this.take(chunk);

@@ -14,6 +14,9 @@ import { redactSecrets } from '../../../telemetry/logger.js';
 import { chunksOf, type StreamItem } from '../../../core/stream-item.js';
 import type { StreamEncoder } from '../../chat-entrance.js';
 import type { SseWriter } from '../../sse-writer.js';
+
+/** What the encoder writes through: the SSE writer, or anything that collects its events. */
+export type EventSink = Pick<SseWriter, 'sendFramed' | 'endWith'>;
 import {
   functionCallItem, messageItem, newItemId, reasoningItem, responseObject, statusOf,
   type ResponseEcho,
@@ -43,7 +46,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private allText = '';
   private allReasoning = '';
 
-  constructor(private readonly writer: SseWriter, private readonly echo: ResponseEcho, private readonly onComplete?: OnComplete) {}
+  constructor(private readonly writer: EventSink, private readonly echo: ResponseEcho, private readonly onComplete?: OnComplete) {}
 
   write(item: StreamItem): Promise<void> | undefined {
     for (const chunk of chunksOf(item)) this.take(chunk);
