@@ -14,6 +14,7 @@ import type { ResolvedTarget } from '../../runtime/types.js';
 import type { GatewayContext, Handler } from '../context.js';
 import type { ChatEncoder, ChatEntrance, DecodedChat } from '../chat-entrance.js';
 import { decodeResponsesBody, toCanonicalRequest } from '../entrances/openai-responses/decode-request.js';
+import type { ResponsesRequest } from '../entrances/openai-responses/wire.js';
 import { newItemId, outputItems, responseObject, statusOf, type ResponseEcho } from '../entrances/openai-responses/encode-response.js';
 import { ResponsesStreamEncoder } from '../entrances/openai-responses/encode-stream.js';
 import { serveChat, type ChatRouteDeps } from '../serve-chat.js';
@@ -48,20 +49,23 @@ export function responsesEntrance(deps: ResponsesRouteDeps): ChatEntrance {
   const ttlMs = deps.storedResponseTtlMs ?? DEFAULT_TTL_MS;
   const store = deps.store;
 
-  async function decode(body: unknown, ctx: GatewayContext): Promise<DecodedChat> {
+  /** Sync unless a previous turn must be loaded: no promise step for a stateless request. */
+  function decode(body: unknown, ctx: GatewayContext): DecodedChat | Promise<DecodedChat> {
     const { wire, input } = decodeResponsesBody(body);
     const keyId = ctx.vars.keyId ?? null;
-    let history: ChatMessage[] = [];
-    let priorRoute: string | undefined;
     const previousId = wire.previous_response_id ?? undefined;
-    if (previousId !== undefined) {
+    if (previousId === undefined) return build(wire, input, keyId, [], undefined);
+    return (async () => {
       if (!store) throw badRequest('previous_response_id', "'previous_response_id' needs stored responses, and this gateway has no store for them.");
       const prior = await loadStoredResponse(store, previousId, now());
       // Another key's response is as absent as one that never was: its existence is not told.
       if (!prior || prior.keyId !== keyId) throw badRequest('previous_response_id', `Previous response with id '${previousId}' not found (responses expire after ${Math.round(ttlMs / 86_400_000)} days).`);
-      history = prior.messages as ChatMessage[];
-      priorRoute = prior.route;
-    }
+      return build(wire, input, keyId, prior.messages as ChatMessage[], prior.route);
+    })();
+  }
+
+  function build(wire: ResponsesRequest, input: ChatMessage[], keyId: string | null, history: ChatMessage[], priorRoute: string | undefined): DecodedChat {
+    const previousId = wire.previous_response_id ?? undefined;
     const request = toCanonicalRequest(wire, history, input);
     const echo: ResponseEcho = { id: newItemId('resp'), createdAt: Math.floor(now() / 1000), model: wire.model, wire, store: false };
     let routeName = '';
@@ -73,11 +77,12 @@ export function responsesEntrance(deps: ResponsesRouteDeps): ChatEntrance {
     };
 
     const encoder: ChatEncoder = {
-      async responseText(response: ChatResponse) {
+      responseText(response: ChatResponse) {
         const choice = response.choices[0];
         const object = responseObject(echo, { ...statusOf(choice?.finish_reason), output: outputItems(choice?.message), usage: response.usage, model: response.model });
-        if (choice) await save(choice.message, object);
-        return JSON.stringify(object);
+        const text = JSON.stringify(object);
+        // Stored before the client has the id, so a follow-up can never outrun it.
+        return echo.store && choice ? save(choice.message, object).then(() => text) : text;
       },
       openStream: (writer) => new ResponsesStreamEncoder(writer, echo, echo.store ? save : undefined),
     };

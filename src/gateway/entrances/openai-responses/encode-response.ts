@@ -11,8 +11,16 @@ import type { ResponsesRequest } from './wire.js';
 
 type Item = Record<string, unknown>;
 
+/**
+ * Ids are a random per-process part and a counter: unique without asking the CSPRNG for bytes
+ * on every output item (a stored response is found by id, but only for the key that made it).
+ */
+const processPart = randomBytes(8).toString('hex');
+let counter = 0;
+
 export function newItemId(prefix: string): string {
-  return `${prefix}_${randomBytes(12).toString('hex')}`;
+  counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${prefix}_${processPart}${counter.toString(16).padStart(8, '0')}`;
 }
 
 /** What the response object repeats of its request, fixed when the request is decoded. */
