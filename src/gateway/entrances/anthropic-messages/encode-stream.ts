@@ -128,7 +128,8 @@ export class AnthropicStreamEncoder implements StreamEncoder {
     const text = (delta.content ?? '') + (delta.refusal ?? '');
     if (text !== '') {
       const index = this.open?.kind === 'text' ? this.open.index : this.openBlock('text', { type: 'text', text: '', citations: null });
-      this.delta(index, { type: 'text_delta', text });
+      // The event of nearly every chunk: written as text, not through an object spread and a stringify.
+      this.out += `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"text_delta","text":${JSON.stringify(text)}}}\n\n`;
     }
     for (const call of delta.tool_calls ?? []) {
       let tool = this.tools.get(call.index);

@@ -110,9 +110,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private start(chunk: ChatChunk | undefined): void {
     this.started = true;
     this.model = chunk?.model ?? '';
-    const response = responseObject(this.echo, { status: 'in_progress', output: [], usage: null, model: this.model });
-    this.event('response.created', { response });
-    this.event('response.in_progress', { response });
+    const response = JSON.stringify(responseObject(this.echo, { status: 'in_progress', output: [], usage: null, model: this.model }));
+    // One encoding of the in-progress response for both events.
+    for (const type of ['response.created', 'response.in_progress']) this.out += `event: ${type}\ndata: {"type":"${type}","response":${response},"sequence_number":${this.sequence++}}\n\n`;
   }
 
   private add(item: Item): number {
@@ -174,7 +174,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         this.event('response.content_part.added', { item_id: id, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } });
       }
       this.message.text += text;
-      this.event('response.output_text.delta', { item_id: this.message.id, output_index: this.message.index, content_index: 0, delta: text, logprobs: [] });
+      // The event of nearly every chunk: written as text, not through an object spread and a stringify.
+      this.out += `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","item_id":"${this.message.id}","output_index":${this.message.index},"content_index":0,"delta":${JSON.stringify(text)},"logprobs":[],"sequence_number":${this.sequence++}}\n\n`;
     }
     for (const call of delta.tool_calls ?? []) {
       let open = this.calls.get(call.index);
