@@ -18,7 +18,7 @@ const sections: Section[] = [
     run: async () => formatRouterBench(benchRouter()),
   },
   {
-    title: 'Gateway: simulator direct vs bare undici proxy vs Arbiter (plain, routing, controls)',
+    title: 'Gateway: simulator direct vs bare undici proxy vs Arbiter (plain, routing, controls; messages and responses entrances)',
     run: async () => formatGatewayBench(await benchGateway({ durationSec: Number(process.env.BENCH_SECONDS ?? 3) })),
   },
   {

@@ -85,5 +85,6 @@ export function auditRowOf(facts: RequestFacts, entry: AuditEntry, latencyMs: nu
     prompt_hash: prompt?.content !== undefined ? sha256(canonicalJson(prompt.content)) : null,
     prompt_body: storeBodies && prompt?.content !== undefined ? redact(JSON.stringify(prompt.content)) : null,
     response_body: storeBodies && outcome.response ? redact(JSON.stringify(outcome.response)) : null,
+    entrance: facts.entrance ?? null,
   };
 }

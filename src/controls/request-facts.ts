@@ -13,6 +13,8 @@ export interface RequestFacts {
   startedAt: number;
   method: string;
   path: string;
+  /** The API the request came in by (chat, messages, responses, embeddings), for the audit row. */
+  entrance?: string;
   /** Set by authentication. */
   keyId?: string;
   keyName?: string;

@@ -50,6 +50,7 @@ function factsOf(ctx: GatewayContext): RequestFacts {
     startedAt: ctx.startedAt,
     method: ctx.method,
     path: ctx.path,
+    entrance: ctx.vars.entrance,
     keyId: ctx.vars.keyId,
     keyName: ctx.vars.keyName,
     keyRoute: ctx.vars.keyRoute,

@@ -5,10 +5,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { evalsMigration } from './001-evals.js';
 import { controlsMigration } from './002-controls.js';
+import { entrancesMigration } from './003-entrances.js';
 
 const migrations: Record<string, Migration> = {
   '001-evals': evalsMigration,
   '002-controls': controlsMigration,
+  '003-entrances': entrancesMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
