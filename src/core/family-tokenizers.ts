@@ -9,7 +9,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { TokenizerLoader } from '@lenml/tokenizers';
 
 export const TOKENIZER_IDS = ['o200k', 'cl100k', 'p50k', 'r50k', 'deepseek-v3', 'qwen', 'llama3', 'gemma3', 'gemma', 'claude-legacy', 'llama2'] as const;
 export type TokenizerId = (typeof TOKENIZER_IDS)[number];
@@ -49,6 +48,8 @@ function load(id: TokenizerId): Counter {
     return { count: (text) => encoder.countTokens(text, plain) };
   }
   const read = (file: string): Record<string, unknown> => JSON.parse(readFileSync(requireModule.resolve(`${source.pkg}/models/${file}`), 'utf8')) as Record<string, unknown>;
+  // Required here, not imported at the top: the library itself is 2 MB of JavaScript.
+  const { TokenizerLoader } = requireModule('@lenml/tokenizers') as { TokenizerLoader: { fromPreTrained(data: { tokenizerJSON: unknown; tokenizerConfig: unknown }): unknown } };
   const tokenizer = TokenizerLoader.fromPreTrained({ tokenizerJSON: read('tokenizer.json'), tokenizerConfig: read('tokenizer_config.json') }) as unknown as LenmlTokenizer;
   return { count: (text) => tokenizer.encode(text, { add_special_tokens: false }).length };
 }

@@ -15,8 +15,9 @@ export type ZooPerturbation = (typeof ZOO_PERTURBATIONS)[number];
 const NATIVE: Record<TokenizerId, { template: ChatTemplate; style: ServingStyle }> = {
   o200k: { template: 'openai', style: 'openai' },
   cl100k: { template: 'openai', style: 'openai' },
-  p50k: { template: 'alpaca', style: 'generic' },
-  r50k: { template: 'alpaca', style: 'generic' },
+  // OpenAI served these itself (completions API); its wire is theirs.
+  p50k: { template: 'alpaca', style: 'openai' },
+  r50k: { template: 'alpaca', style: 'openai' },
   'deepseek-v3': { template: 'deepseek', style: 'deepseek' },
   qwen: { template: 'chatml', style: 'vllm-style' },
   llama3: { template: 'llama3', style: 'vllm-style' },
