@@ -85,6 +85,12 @@ describe('tokenizer pass and verdict', () => {
     assert.equal(verdict.ranked[0]?.id, 'other');
   });
 
+  it('accepts ±1 jitter even where the likeliest offset sits at one end of its range', () => {
+    // Residuals 0 0 2 0 2 0 around offset 30 are -1 -1 1 -1 1 -1 around 31: plain ±1 jitter.
+    const observed = [40 + 30, 10 + 30, 55 + 32, 70 + 30, 25 + 32, 85 + 30];
+    assert.equal(fitTokenizers({ observed, predicted }).match?.tokenizer, 'qwen');
+  });
+
   it('tolerates one outlier request but not two', () => {
     const one = fitTokenizers({ observed: [40, 10, 55, 70 + 9, 25, 85], predicted });
     assert.equal(one.match?.tokenizer, 'qwen');

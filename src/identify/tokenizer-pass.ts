@@ -55,7 +55,12 @@ function fitOne(tokenizer: TokenizerId, observed: ReadonlyArray<number | undefin
     const ll = residuals.reduce((sum, r) => sum + logNoise(r - offset), 0);
     if (ll > best.logLikelihood) best = { offset, logLikelihood: ll };
   }
-  const misfits = residuals.filter((r) => Math.abs(r - best.offset) >= 2).length;
+  // The absolute test asks whether ANY offset leaves at most one residual 2+ tokens away:
+  // ±1 jitter spans a range of 2, which the likelihood's favourite offset may put off-centre.
+  let misfits = Infinity;
+  for (let offset = median - 2; offset <= median + 2; offset++) {
+    misfits = Math.min(misfits, residuals.filter((r) => Math.abs(r - offset) >= 2).length);
+  }
   return { tokenizer, offset: best.offset, logLikelihood: best.logLikelihood, misfits, residuals: residuals.map((r) => r - best.offset) };
 }
 
