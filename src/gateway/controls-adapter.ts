@@ -10,6 +10,7 @@ import type { ChatResponse } from '../core/chat-response.js';
 import type { Deployment } from '../core/provider.js';
 import { ArbiterError } from '../core/errors.js';
 import { nanoToUsd } from '../core/money.js';
+import { ownValue } from '../core/own-property.js';
 import type { ArbiterConfig } from '../config/schema.js';
 import type { Env } from '../config/interpolate.js';
 import type { Store } from '../store/database.js';
@@ -356,7 +357,7 @@ export async function createControls(options: ControlsOptions): Promise<Controls
     });
   }
 
-  const auth = authMiddleware({ keys, masterKey: options.env[options.config.server.masterKeyEnv] });
+  const auth = authMiddleware({ keys, masterKey: ownValue(options.env, options.config.server.masterKeyEnv) });
   /** Requests refused at the door are in the audit trail too: who tried, when, with what answer. */
   const auditedAuth: Middleware = async function auditedAuth(ctx, next) {
     let admitted = false;
