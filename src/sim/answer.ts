@@ -8,6 +8,7 @@ import { SeededRandom, hashParts, unitHash } from './random.js';
 import { countTokens, truncateToTokens } from './tokens.js';
 import { findTask, type CodeTask, type JsonTask, type QaTask, type SimTask, type ToolTask } from './task-index.js';
 import { mutateCode } from './mutate-code.js';
+import { ownValue } from '../core/own-property.js';
 
 export interface NeutralTool { name: string; description?: string; parameters?: Record<string, unknown> }
 
@@ -114,7 +115,7 @@ function firstCapitalized(text: string): string | undefined {
 export function synthesize(schema: unknown, hint: string, rng: SeededRandom, depth = 0): unknown {
   if (!isRecord(schema) || depth > 6) return {};
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
-  if ('const' in schema) return schema.const;
+  if (Object.hasOwn(schema, 'const')) return schema.const;
   const anyOf = Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : undefined;
   if (anyOf && anyOf.length > 0) return synthesize(anyOf.find((option) => !(isRecord(option) && option.type === 'null')) ?? anyOf[0], hint, rng, depth + 1);
   let type = schema.type;
@@ -140,7 +141,8 @@ export function synthesize(schema: unknown, hint: string, rng: SeededRandom, dep
       const required = Array.isArray(schema.required) ? schema.required.filter((key): key is string => typeof key === 'string') : [];
       const out: Record<string, unknown> = {};
       const keys = required.length > 0 ? required : Object.keys(properties).slice(0, 1);
-      for (const key of keys) out[key] = synthesize(properties[key], hint, rng, depth + 1);
+      // The schema is the client's: a property named `__proto__` or `constructor` is a property like any other.
+      for (const key of keys) Object.defineProperty(out, key, { value: synthesize(ownValue(properties, key), hint, rng, depth + 1), enumerable: true, writable: true, configurable: true });
       return out;
     }
   }
@@ -235,7 +237,7 @@ function jsonAnswer(task: JsonTask, correct: boolean, seed: number): unknown {
   if (correct || !isRecord(task.expected)) return task.expected;
   const rng = new SeededRandom(seed);
   const wrong: Record<string, unknown> = { ...task.expected };
-  const required = isRecord(task.schema) && Array.isArray(task.schema.required) ? task.schema.required.filter((key): key is string => typeof key === 'string' && key in wrong) : [];
+  const required = isRecord(task.schema) && Array.isArray(task.schema.required) ? task.schema.required.filter((key): key is string => typeof key === 'string' && Object.hasOwn(wrong, key)) : [];
   if (required.length > 0 && rng.next() < 0.5) {
     delete wrong[rng.pick(required)];
     return wrong;
