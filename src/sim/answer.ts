@@ -48,6 +48,8 @@ export interface NeutralRequest {
   stream: boolean;
   /** Alternative answers asked for (OpenAI `n`, Gemini `candidateCount`); 1 elsewhere. */
   choices: number;
+  /** A text answer at least this long (`x-sim-output-tokens`), before the request's cap cuts it. */
+  outputTokens?: number;
 }
 
 export interface NeutralToolCall { id: string; name: string; args: Record<string, unknown> }
@@ -322,6 +324,13 @@ function unknownAnswer(request: NeutralRequest, seed: number): Draft {
   return { text: plausibleText(contentSeed, request.userTexts[request.userTexts.length - 1] ?? request.system), calls: [] };
 }
 
+/** Repeats the answer until it has `tokens` tokens (a model that rambles), then cuts it there. */
+function lengthen(text: string, tokens: number): string {
+  const unit = Math.max(1, countTokens(`${text} `));
+  const long = Array.from({ length: Math.ceil(tokens / unit) }, () => text).join(' ');
+  return truncateToTokens(long, tokens).text;
+}
+
 let callCounter = 0;
 
 /** The one answer to a request, whatever format it came in. */
@@ -331,6 +340,7 @@ export function computeAnswer(request: NeutralRequest, profile: SimModelProfile,
   const draft = task ? knownAnswer(task, request, profile, seed) : unknownAnswer(request, seed);
   let text = draft.text;
   let finish: NeutralAnswer['finish'] = draft.calls.length > 0 ? 'tool_calls' : 'stop';
+  if (draft.calls.length === 0 && request.outputTokens !== undefined && text.length > 0) text = lengthen(text, request.outputTokens);
   if (draft.calls.length === 0 && request.maxTokens !== undefined && request.maxTokens > 0) {
     const cut = truncateToTokens(text, request.maxTokens);
     text = cut.text;
