@@ -14,6 +14,7 @@ import { getEvalRun } from '../store/eval-runs.js';
 import { loadEvalResults } from '../store/eval-results.js';
 import type { Runtime } from '../runtime/types.js';
 import { runEval } from '../evals/runner/run-eval.js';
+import { PreflightError, preflightGraders } from '../evals/runner/preflight.js';
 import type { ProgressEvent } from '../evals/runner/types.js';
 import { loadRunReport, formatReport } from '../evals/report/index.js';
 import { runSummaryJson, runSummaryLines } from '../evals/report/format-run-summary.js';
@@ -84,9 +85,22 @@ export function adHocDeployment(spec: string, apiKeyEnv: string | undefined): De
   return { name: spec, model: spec, provider: 'openai-compatible', upstreamModel: match[1] as string, baseUrl: match[2] as string, ...(apiKeyEnv ? { apiKeyEnv } : {}) };
 }
 
-/** Shipped suite names (humaneval, bfcl[:category], squad, structured) or dataset/suite file paths. */
+/**
+ * Shipped suite names (humaneval, bfcl[:category], squad, structured) or dataset/suite file
+ * paths. Every one that does not load is named, before anything is called.
+ */
 export function resolveSuites(specs: readonly string[], options: SuiteLoadOptions): Suite[] {
-  return specs.map((spec) => resolveSuite(spec, options));
+  const suites: Suite[] = [];
+  const problems: string[] = [];
+  for (const spec of specs) {
+    try {
+      suites.push(resolveSuite(spec, options));
+    } catch (error) {
+      problems.push(`suite '${spec}' cannot be loaded: ${(error as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new PreflightError(problems);
+  return suites;
 }
 
 /** Reserve per call: prompt estimate at input price + the output cap (or 1024) at output price. */
@@ -174,9 +188,23 @@ function assertModelsKnown(runtime: Runtime, models: readonly string[]): void {
   throw new Error(`unknown model${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => `'${name}'`).join(', ')}: use a configured or catalog model (${shown}) or openai-compatible:MODEL@BASE_URL`);
 }
 
+/** Exit code of a run refused before any call (a grader that cannot run, an invalid suite). */
+export const PREFLIGHT_EXIT_CODE = 2;
+
 export async function runEvalCommand(input: EvalFlags): Promise<void> {
+  try {
+    await evalCommand(input);
+  } catch (error) {
+    if (!(error instanceof PreflightError)) throw error;
+    process.stderr.write(`arbiter eval: ${error.message}\n`);
+    process.exitCode = PREFLIGHT_EXIT_CODE;
+  }
+}
+
+async function evalCommand(input: EvalFlags): Promise<void> {
   const store = await openCliStore(input);
-  const sandbox = lazySandbox({ unsafeNoSandbox: input.unsafeNoSandbox === true });
+  // ARBITER_BWRAP points the sandbox at another bubblewrap (a test points it at a missing one).
+  const sandbox = lazySandbox({ unsafeNoSandbox: input.unsafeNoSandbox === true, ...(process.env.ARBITER_BWRAP ? { bwrapPath: process.env.ARBITER_BWRAP } : {}) });
   let runtime: Runtime | undefined;
   try {
     const flags = await resumedFlags(input, store);
@@ -194,8 +222,10 @@ export async function runEvalCommand(input: EvalFlags): Promise<void> {
     const { createRuntime } = await import('../runtime/create-runtime.js');
     runtime = await createRuntime({ config, env: process.env });
     assertModelsKnown(runtime, models);
-    const services = { sandbox: () => sandbox.get() };
+    // llm-judge assertions call their judge through the same runtime as the models under test.
+    const services = { sandbox: () => sandbox.get(), chat: runtime.chatClient };
     const suites = resolveSuites(suiteSpecs, { limit: flags.limit, seed: flags.seed, services });
+    await preflightGraders({ suites, services });
     const isSimulated = runtime.isSimulated.bind(runtime);
     const simulated = models.some(isSimulated);
     if (simulated) process.stderr.write('SIMULATED: no provider keys are configured for some models; they are answered by the simulator.\n');

@@ -60,9 +60,20 @@ export interface GradeContext {
   services?: GraderServices;
 }
 
+/** What grading an item takes beyond the response, checked before the first paid call. */
+export interface GraderNeeds {
+  sandbox?: boolean;
+  /** Models an `llm-judge` assertion asks. */
+  judgeModels?: readonly string[];
+  /** Problems in the item's grading spec itself (a regex that does not compile). */
+  problems?: readonly string[];
+}
+
 export interface Grader {
   readonly name: string;
   grade(context: GradeContext): Promise<Grade>;
+  /** Absent: the grader needs nothing but the response. */
+  needs?(item: EvalItem): GraderNeeds;
 }
 
 export interface Suite {

@@ -2,7 +2,7 @@
  * The item grader for user suites: runs each of the item's assertions (negating those marked
  * `not`), passes iff all pass, and scores the weighted mean of their scores.
  */
-import type { Grade, Grader, GraderServices } from '../types.js';
+import type { Grade, Grader, GraderNeeds, GraderServices } from '../types.js';
 import type { Assertion } from './assertion.js';
 import { failed, negate, passed, type GradeDetails } from './grade-result.js';
 import { runAssertion } from './registry.js';
@@ -17,9 +17,30 @@ export function isAssertionsReference(value: unknown): value is AssertionsRefere
   return typeof value === 'object' && value !== null && Array.isArray((value as AssertionsReference).assertions);
 }
 
+/** Python assertions run in the sandbox, judges are models, and a regex must compile. */
+export function assertionNeeds(reference: unknown): GraderNeeds {
+  if (!isAssertionsReference(reference)) return { problems: ['item has no assertions'] };
+  const judgeModels: string[] = [];
+  const problems: string[] = [];
+  let sandbox = false;
+  for (const assertion of reference.assertions) {
+    if (assertion.type === 'python') sandbox = true;
+    else if (assertion.type === 'llm-judge') judgeModels.push(assertion.model);
+    else if (assertion.type === 'regex') {
+      try {
+        new RegExp(assertion.value, assertion.flags);
+      } catch (error) {
+        problems.push(`regex ${JSON.stringify(assertion.value)}: ${(error as Error).message}`);
+      }
+    }
+  }
+  return { sandbox, judgeModels, problems };
+}
+
 export function createAssertionsGrader(services: GraderServices = {}): Grader {
   return {
     name: 'assertions',
+    needs: (item) => assertionNeeds(item.reference),
     async grade({ item, response, signal, services: override }) {
       if (!isAssertionsReference(item.reference)) return failed('item has no assertions');
       const { assertions, vars } = item.reference;

@@ -23,6 +23,7 @@ export function isHumanEvalProblem(value: unknown): value is HumanEvalProblem {
 export function createCodeExecGrader(options: CodeExecOptions = {}): Grader {
   return {
     name: 'code-exec',
+    needs: () => ({ sandbox: true }),
     async grade({ item, response, services }) {
       const problem = item.reference;
       if (!isHumanEvalProblem(problem)) return failed('item has no HumanEval reference (prompt, test, entryPoint)');
