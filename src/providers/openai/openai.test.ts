@@ -67,6 +67,32 @@ describe('openai responses and streams', () => {
     assert.deepEqual(items.flatMap((item) => chunksOf(item).map((chunk) => chunk.choices[0]?.delta.content ?? 'tool')), ['a', 'b', 'tool', 'c', 'd']);
   });
 
+  test('a truncated chunk that still ends in } is never forwarded as its text: the stream fails there as an upstream error', async () => {
+    const base = '"id":"1","object":"chat.completion.chunk","created":1,"model":"m"';
+    const good = `{${base},"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}`;
+    // Cut after the delta's closing brace: starts with {, ends with }, holds "choices":[.
+    const cut = good.slice(0, good.indexOf('},"finish_reason"') + 1);
+    assert.ok(cut.endsWith('}'));
+    const forwarded: string[] = [];
+    await assert.rejects((async () => {
+      for await (const item of mapOpenAIStream(iterate([{ data: good }, { data: cut }, { data: '[DONE]' }]), deployment(), {})) {
+        if (item instanceof RawChunks) forwarded.push(item.framed());
+      }
+    })(), (error: unknown) => error instanceof ArbiterError && error.code === 'upstream_error' && error.retryable && /malformed/.test(error.message));
+    assert.deepEqual(forwarded, [`data: ${good}\n\n`]);
+  });
+
+  test('parsed chunks whose choices are not chunk choices fail; a choice without a delta gets an empty one and is re-encoded', async () => {
+    const base = '"id":"1","object":"chat.completion.chunk","created":1,"model":"m"';
+    for (const choices of ['[1]', '[null]', '[{"delta":{}}]', '[{"index":0,"delta":"x"}]']) {
+      await assert.rejects(collectChunks(mapOpenAIStream(iterate([{ data: `{${base},"usage":{},"choices":${choices}}` }]), deployment(), {})), (error: unknown) => (error as ArbiterError).code === 'upstream_error', choices);
+    }
+    const items: StreamItem[] = [];
+    for await (const item of mapOpenAIStream(iterate([{ data: `{${base},"usage":null,"error":null,"choices":[{"index":0,"finish_reason":"stop"}]}` }, { data: '[DONE]' }]), deployment(), {})) items.push(item);
+    assert.deepEqual(only(items[0]).choices[0]!.delta, {});
+    assert.equal(wireTextOf(only(items[0])), undefined);
+  });
+
   test('an unparsed chunk that turns out malformed fails when read, as an upstream error', () => {
     const broken = new RawChunks(['{"choices":[},"x":1}'], 'dep');
     assert.throws(() => chunksOf(broken), (e: unknown) => e instanceof ArbiterError && e.code === 'upstream_error' && /dep/.test(e.message));
