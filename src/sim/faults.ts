@@ -13,12 +13,17 @@ export interface SimFaults {
   spikeMs: number;
   cutRate: number;
   malformedRate: number;
+  /**
+   * The stream frame at which a cut, malformed or stream-error fault strikes (0: right after
+   * the 200's headers, before any event); by default half-way. `x-sim-fault-at` per request.
+   */
+  faultAtFrame?: number;
 }
 
 /** `stream-error`: an in-band error event half-way through a stream (an overloaded status for JSON). */
 export type FaultKind = 'error' | '429' | 'spike' | 'cut' | 'malformed' | 'hang' | 'stream-error';
 
-export interface FaultDecision { kind?: FaultKind; spikeMs: number }
+export interface FaultDecision { kind?: FaultKind; spikeMs: number; atFrame?: number }
 
 export const NO_FAULTS: SimFaults = { errorRate: 0, rateLimitRate: 0, spikeRate: 0, spikeMs: 2000, cutRate: 0, malformedRate: 0 };
 
@@ -38,14 +43,17 @@ function rate(value: string | undefined): number | undefined {
 export function decideFault(headers: IncomingHttpHeaders, faults: SimFaults, seed: number, model: string, counter: number): FaultDecision {
   const spikeHeader = Number.parseInt(header(headers, 'x-sim-spike-ms') ?? '', 10);
   const spikeMs = Number.isFinite(spikeHeader) && spikeHeader >= 0 ? Math.min(spikeHeader, 600_000) : faults.spikeMs;
+  const atHeader = Number.parseInt(header(headers, 'x-sim-fault-at') ?? '', 10);
+  const atFrame = Number.isFinite(atHeader) && atHeader >= 0 ? atHeader : faults.faultAtFrame;
+  const decided = (kind: FaultKind): FaultDecision => (atFrame === undefined ? { kind, spikeMs } : { kind, spikeMs, atFrame });
   const forced = header(headers, 'x-sim-fault')?.trim().toLowerCase();
-  if (forced && KINDS.has(forced)) return { kind: forced as FaultKind, spikeMs };
+  if (forced && KINDS.has(forced)) return decided(forced as FaultKind);
   const errorRate = rate(header(headers, 'x-sim-error-rate')) ?? faults.errorRate;
   const rateLimitRate = rate(header(headers, 'x-sim-429-rate')) ?? faults.rateLimitRate;
   if (errorRate > 0 && unitHash('fault-error', seed, model, counter) < errorRate) return { kind: 'error', spikeMs };
   if (rateLimitRate > 0 && unitHash('fault-429', seed, model, counter) < rateLimitRate) return { kind: '429', spikeMs };
-  if (faults.malformedRate > 0 && unitHash('fault-malformed', seed, model, counter) < faults.malformedRate) return { kind: 'malformed', spikeMs };
-  if (faults.cutRate > 0 && unitHash('fault-cut', seed, model, counter) < faults.cutRate) return { kind: 'cut', spikeMs };
+  if (faults.malformedRate > 0 && unitHash('fault-malformed', seed, model, counter) < faults.malformedRate) return decided('malformed');
+  if (faults.cutRate > 0 && unitHash('fault-cut', seed, model, counter) < faults.cutRate) return decided('cut');
   if (faults.spikeRate > 0 && unitHash('fault-spike', seed, model, counter) < faults.spikeRate) return { kind: 'spike', spikeMs };
   return { spikeMs };
 }

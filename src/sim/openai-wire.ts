@@ -128,7 +128,9 @@ export const openAiWire: WireFormat = {
     frames.push('data: [DONE]\n\n');
     return frames;
   },
-  malformedFrame: 'data: {"id":"chatcmpl-broken","object":"chat.completion.chunk","choices":[{"delta":{"content":\n\n',
+  // A chunk cut short right after a closing brace: it starts with {, ends with } and names its
+  // choices, which a check of the ends and the keys alone takes for a whole chunk.
+  malformedFrame: 'data: {"id":"chatcmpl-broken","object":"chat.completion.chunk","created":1,"model":"sim","choices":[{"index":0,"delta":{"content":"cut"}\n\n',
   // OpenAI's SDK raises on a `data:` payload carrying `error` (openai-node core/streaming.ts).
   streamErrorFrame: dataFrame({ error: { message: 'The server had an error while processing your request. Sorry about that! (simulated)', type: 'server_error', param: null, code: null } }),
   overloadedStatus: 503,

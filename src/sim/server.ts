@@ -145,13 +145,20 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     await sleep(timing.ttftMs + spike);
     if (res.destroyed) return;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...requestIdHeader });
-    const cutAt = fault.kind === 'cut' ? Math.max(1, Math.floor(frames.length / 2)) : -1;
-    const malformedAt = fault.kind === 'malformed' ? Math.max(1, Math.floor(frames.length / 2)) : -1;
-    const errorAt = fault.kind === 'stream-error' ? Math.max(1, Math.floor(frames.length / 2)) : -1;
+    // Half-way by default; never past the last frame, so a fault asked for always strikes.
+    const faultAt = Math.min(frames.length - 1, fault.atFrame ?? Math.max(1, Math.floor(frames.length / 2)));
+    const cutAt = fault.kind === 'cut' ? faultAt : -1;
+    const malformedAt = fault.kind === 'malformed' ? faultAt : -1;
+    const errorAt = fault.kind === 'stream-error' ? faultAt : -1;
     for (let i = 0; i < frames.length; i++) {
       if (res.destroyed) return;
       if (i === cutAt) {
-        res.socket?.destroy();
+        // What was written goes out before the reset: node corks a response's writes until the
+        // next tick, and a cut before any event still sends the 200 (the head leaves with the first write).
+        if (i === 0) res.flushHeaders();
+        const socket = res.socket;
+        if (socket) await new Promise<void>((resolve) => socket.write('', () => resolve()));
+        socket?.destroy();
         return;
       }
       if (i === malformedAt || i === errorAt) {
