@@ -4,7 +4,7 @@
  */
 import type { ChatRequest } from '../core/chat-request.js';
 import type { ChatChunk, ChatResponse, ChunkChoice, ChunkToolCall, ToolCall } from '../core/chat-response.js';
-import { chunksOf, type StreamItem } from '../core/stream-item.js';
+import { StreamFailure, chunksOf, type StreamItem } from '../core/stream-item.js';
 
 export function isToolAllowed(name: string, allowed: readonly string[] | null): boolean {
   return allowed === null || allowed.includes(name);
@@ -94,6 +94,11 @@ export async function* enforceToolStream(chunks: AsyncIterable<StreamItem>, allo
     return state;
   };
   for await (const item of chunks) {
+    // A failure ends the stream as it came: the entrance reports it.
+    if (item instanceof StreamFailure) {
+      yield item;
+      return;
+    }
     // Every chunk is read here, unparsed ones too: a finish may need the refusal note.
     for (const chunk of chunksOf(item)) yield* enforceChunk(chunk);
   }

@@ -3,7 +3,7 @@
  * response cache, and callers that stream only to measure time to first token.
  */
 import type { ChatChunk, ChatChoice, ChatResponse, FinishReason, ToolCall, ToolCallExtra, Usage } from './chat-response.js';
-import { HeldChunks, RawChunks, type StreamItem } from './stream-item.js';
+import { HeldChunks, RawChunks, StreamFailure, type StreamItem } from './stream-item.js';
 
 interface ChoiceState {
   content: string;
@@ -24,6 +24,8 @@ export class ChunkAssembler {
   private readonly held = new HeldChunks((chunk) => this.apply(chunk));
 
   add(item: StreamItem): void {
+    // A failed stream has no whole response; the caller decides what its failure means.
+    if (item instanceof StreamFailure) return;
     if (item instanceof RawChunks || !this.held.empty) this.held.hold(item);
     else this.apply(item);
   }

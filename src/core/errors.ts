@@ -20,6 +20,8 @@ export const errorCatalog = {
   client_closed: { status: 499, type: 'invalid_request_error' },
   internal_error: { status: 500, type: 'server_error' },
   upstream_error: { status: 502, type: 'api_error' },
+  /** A stream that stopped before its end after it had begun (socket reset, body closed early). */
+  upstream_cut: { status: 502, type: 'api_error' },
   all_targets_failed: { status: 502, type: 'api_error' },
   no_route_candidates: { status: 503, type: 'api_error' },
   upstream_unavailable: { status: 503, type: 'api_error' },

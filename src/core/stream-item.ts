@@ -6,7 +6,7 @@
  * than everything else the gateway does per chunk. The type makes every consumer say which it
  * handles: `chunksOf` gives the parsed chunks.
  */
-import type { ChatChunk } from './chat-response.js';
+import type { ChatChunk, Usage } from './chat-response.js';
 import { ArbiterError } from './errors.js';
 
 export class RawChunks {
@@ -45,7 +45,18 @@ export class RawChunks {
   }
 }
 
-export type StreamItem = ChatChunk | RawChunks;
+/**
+ * How a stream that broke after its first item ends, in place of further chunks: the error,
+ * and the usage billed up to it (the upstream's own figure if it sent one, else counted from
+ * what arrived). An item rather than a throw, so every entrance encodes the error in its own
+ * format (a chat-completions `data: {"error"}` event, a Messages `event: error`) without a
+ * `[DONE]` or a clean stop, and the controls settle on what was billed. Nothing follows it.
+ */
+export class StreamFailure {
+  constructor(readonly error: ArbiterError, readonly billed: Usage) {}
+}
+
+export type StreamItem = ChatChunk | RawChunks | StreamFailure;
 
 /**
  * How many chunks a consumer may hold unparsed before folding the oldest into its state: a
@@ -56,7 +67,8 @@ const MAX_HELD_CHUNKS = 512;
 
 /** The parsed chunks an item holds, in order. */
 export function chunksOf(item: StreamItem): readonly ChatChunk[] {
-  return item instanceof RawChunks ? item.chunks() : [item];
+  if (item instanceof RawChunks) return item.chunks();
+  return item instanceof StreamFailure ? [] : [item];
 }
 
 /**

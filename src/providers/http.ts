@@ -76,6 +76,18 @@ function transportError(error: unknown, deployment: Deployment, callerSignal?: C
   return new ArbiterError('upstream_unavailable', `Deployment ${deployment.name} could not be reached (${code || (error as Error).message}).`, { upstream, cause: error });
 }
 
+/**
+ * A failure reading a stream's body after the upstream accepted it: a reset or an early close
+ * is a cut (`upstream_cut`, worth another deployment before the first byte); a timeout and the
+ * client's own abort keep their codes.
+ */
+export function streamReadError(error: unknown, deployment: Deployment, callerSignal?: CancelSignal): ArbiterError {
+  const mapped = transportError(error, deployment, callerSignal);
+  if (mapped.code !== 'upstream_unavailable') return mapped;
+  const code = (error as { code?: string }).code ?? '';
+  return new ArbiterError('upstream_cut', `Deployment ${deployment.name} cut the stream short (${code || (error as Error).message}).`, { upstream: mapped.upstream, retryable: true, cause: error });
+}
+
 /** Origin and path of each upstream URL, parsed once: `new URL` on every call shows at gateway rates. */
 const splitUrls = new Map<string, { origin: string; path: string }>();
 const MAX_SPLIT_URLS = 1_000;

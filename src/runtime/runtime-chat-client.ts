@@ -5,7 +5,7 @@
 import type { ChatClient } from '../core/chat-client.js';
 import { ChunkAssembler } from '../core/chunk-assembler.js';
 import type { Runtime } from './types.js';
-import { RawChunks } from '../core/stream-item.js';
+import { RawChunks, StreamFailure } from '../core/stream-item.js';
 
 export function createRuntimeChatClient(runtime: Runtime): ChatClient {
   return {
@@ -17,6 +17,8 @@ export function createRuntimeChatClient(runtime: Runtime): ChatClient {
       const assembler = new ChunkAssembler();
       let ttftMs: number | undefined;
       for await (const item of execution.chunks) {
+        // An eval item whose stream broke is a failed call, whatever arrived before.
+        if (item instanceof StreamFailure) throw item.error;
         // Unparsed chunks are content deltas: choices are there.
         if (ttftMs === undefined && (item instanceof RawChunks || item.choices.length > 0)) ttftMs = performance.now() - started;
         assembler.add(item);

@@ -16,7 +16,7 @@ import { toArbiterError } from '../error-response.js';
 import { ChunkAssembler } from '../../core/chunk-assembler.js';
 import { forgetWireText, rememberWireText, wireTextOf } from '../../core/wire-text.js';
 import { appendToMemberObject } from '../../core/json-member.js';
-import { RawChunks } from '../../core/stream-item.js';
+import { RawChunks, StreamFailure } from '../../core/stream-item.js';
 import type { ChatAdmission, ChatControls, ChatOutcome } from '../chat-controls.js';
 
 export interface ChatRouteDeps {
@@ -159,6 +159,12 @@ async function streamChat(ctx: GatewayContext, deps: ChatRouteDeps, target: Reso
   const untouched = enforced === execution.chunks;
   try {
     for await (const item of enforced) {
+      if (item instanceof StreamFailure) {
+        // Broken after bytes went out: billed as far as it went, reported in-band below (no [DONE]).
+        outcome.usage = item.billed;
+        outcome.costNano = deps.runtime.costOf(execution.deployment, item.billed);
+        throw item.error;
+      }
       if (outcome.firstTokenMs === undefined) outcome.firstTokenMs = Date.now() - ctx.startedAt;
       // Unparsed chunks carry no usage, error or tool call: their own text goes out.
       const raw = item instanceof RawChunks;

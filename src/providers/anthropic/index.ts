@@ -1,7 +1,7 @@
 /** Anthropic Messages API adapter. https://docs.anthropic.com/en/api/messages */
 import type { ChatRequest } from '../../core/chat-request.js';
 import type { Deployment, ProviderAdapter, ProviderCallOptions } from '../../core/provider.js';
-import { postJson, readJson, transportError, type UpstreamResponse } from '../http.js';
+import { postJson, readJson, streamReadError, type UpstreamResponse } from '../http.js';
 import { parseSse } from '../sse.js';
 import { parseAnthropicError } from './errors.js';
 import { toAnthropicRequest } from './request.js';
@@ -31,6 +31,6 @@ export const anthropicAdapter: ProviderAdapter = {
   },
   async chatStream(deployment, request, call) {
     const response = await postMessages(deployment, request, call, true);
-    return mapAnthropicStream(parseSse(response.body, { mapReadError: (error) => transportError(error, deployment, call.signal) }), isJsonMode(request));
+    return mapAnthropicStream(parseSse(response.body, { mapReadError: (error) => streamReadError(error, deployment, call.signal) }), isJsonMode(request));
   },
 };

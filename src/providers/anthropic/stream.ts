@@ -89,5 +89,5 @@ export async function* mapAnthropicStream(events: AsyncIterable<{ event?: string
         break; // ping, content_block_stop and future event types carry nothing we map
     }
   }
-  throw new ArbiterError('upstream_error', 'Anthropic ended the stream without message_stop.', { retryable: true });
+  throw new ArbiterError('upstream_cut', 'Anthropic ended the stream without message_stop.', { retryable: true });
 }

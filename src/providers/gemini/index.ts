@@ -1,6 +1,6 @@
 /** Gemini API adapter (generateContent / streamGenerateContent?alt=sse). https://ai.google.dev/api */
 import type { ProviderAdapter } from '../../core/provider.js';
-import { postJson, readJson, transportError } from '../http.js';
+import { postJson, readJson, streamReadError } from '../http.js';
 import { parseSse } from '../sse.js';
 import { toGeminiRequest } from './request.js';
 import { parseGeminiError } from './errors.js';
@@ -30,7 +30,7 @@ export const geminiAdapter: ProviderAdapter = {
       body: toGeminiRequest(request),
       headers: { 'x-goog-api-key': deployment.apiKey ?? '' },
     });
-    return mapGeminiStream(parseSse(response.body, { mapReadError: (error) => transportError(error, deployment, call.signal) }), deployment.upstreamModel);
+    return mapGeminiStream(parseSse(response.body, { mapReadError: (error) => streamReadError(error, deployment, call.signal) }), deployment.upstreamModel);
   },
   async embed(deployment, request, call) {
     const response = await postJson({

@@ -91,6 +91,6 @@ export async function* mapGeminiStream(events: AsyncIterable<{ data: string }>, 
     const choices = (response.candidates ?? []).map((candidate, position) => candidateChoice(state, candidate, position, response.responseId)).filter((choice) => choice !== undefined);
     if (choices.length > 0) yield state.chunk(choices);
   }
-  if (!state.finished) throw new ArbiterError('upstream_error', 'Gemini ended the stream without a finish reason.', { retryable: true });
+  if (!state.finished) throw new ArbiterError('upstream_cut', 'Gemini ended the stream without a finish reason.', { retryable: true });
   if (state.usage) yield { ...state.chunk([]), usage: mapGeminiUsage(state.usage) };
 }

@@ -10,7 +10,7 @@ import { ArbiterError } from '../../core/errors.js';
 import { rememberWireText } from '../../core/wire-text.js';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../core/embeddings.js';
 import type { Deployment, ProviderAdapter, ProviderCallOptions, ProviderKind } from '../../core/provider.js';
-import { postJson, readJson, readJsonWithText, transportError } from '../http.js';
+import { postJson, readJson, readJsonWithText, streamReadError } from '../http.js';
 import { parseSseBatches } from '../sse.js';
 import type { PresetQuirks } from '../openai-compatible/presets.js';
 import { openAIStreamError, parseOpenAIError } from './errors.js';
@@ -149,7 +149,7 @@ class OpenAIStreamMapper {
   }
 
   end(): void {
-    if (!this.done) throw new ArbiterError('upstream_error', `Deployment ${this.deployment.name} ended the stream without [DONE].`, { retryable: true });
+    if (!this.done) throw new ArbiterError('upstream_cut', `Deployment ${this.deployment.name} ended the stream without [DONE].`, { retryable: true });
   }
 }
 
@@ -227,7 +227,7 @@ export function createOpenAIAdapter(kind: ProviderKind, quirksFor: (deployment: 
       const quirks = quirksFor(deployment);
       const endpoint = endpoints(deployment);
       const response = await postJson({ deployment, url: endpoint.chat, body: toOpenAIRequest(request, deployment, quirks, true), headers: endpoint.auth, call, parseErrorMessage: parseOpenAIError });
-      return mapOpenAIEventBatches(parseSseBatches(response.body, { mapReadError: (error) => transportError(error, deployment, call.signal) }), deployment, quirks);
+      return mapOpenAIEventBatches(parseSseBatches(response.body, { mapReadError: (error) => streamReadError(error, deployment, call.signal) }), deployment, quirks);
     },
     async embed(deployment: Deployment, request: EmbeddingRequest, call: ProviderCallOptions): Promise<EmbeddingResponse> {
       const endpoint = endpoints(deployment);
