@@ -32,6 +32,16 @@ const toolCallSchema = z.object({
   extra_content: z.looseObject({ google: z.looseObject({ thought_signature: z.string().optional() }).optional() }).optional(),
 });
 
+/** Reasoning blocks a client hands back (see ReasoningDetail); unknown types pass and are ignored by adapters. */
+const reasoningDetailSchema = z.looseObject({
+  type: z.string(),
+  text: z.string().nullish(),
+  signature: z.string().nullish(),
+  data: z.string().nullish(),
+  format: z.string().nullish(),
+  index: z.number().int().nullish(),
+});
+
 const systemMessage = z.looseObject({
   role: z.literal('system'),
   content: z.union([z.string(), z.array(textPart)]),
@@ -55,6 +65,8 @@ const assistantMessage = z.looseObject({
   tool_calls: z.array(toolCallSchema).optional(),
   /** DeepSeek-style reasoning carried back in multi-turn conversations. */
   reasoning_content: z.string().nullish(),
+  /** Signed reasoning blocks carried back (Claude's thinking with tools). */
+  reasoning_details: z.array(reasoningDetailSchema).nullish(),
 });
 const toolMessage = z.looseObject({
   role: z.literal('tool'),
@@ -130,6 +142,7 @@ export type Tool = z.infer<typeof toolSchema>;
 export type ToolChoice = z.infer<typeof toolChoiceSchema>;
 export type ResponseFormat = z.infer<typeof responseFormatSchema>;
 export type RequestToolCall = z.infer<typeof toolCallSchema>;
+export type RequestReasoningDetail = z.infer<typeof reasoningDetailSchema>;
 
 /** Renders a zod issue path the way OpenAI names params: `messages[0].content`. */
 export function formatParamPath(path: ReadonlyArray<PropertyKey>): string {

@@ -22,6 +22,23 @@ export interface ToolCall {
   extra_content?: ToolCallExtra;
 }
 
+/**
+ * One block of a provider's reasoning that must go back unchanged on the next turn: Claude's
+ * thinking blocks carry a signature, its redacted_thinking blocks only opaque data, and the
+ * Messages API refuses a tool-use turn with thinking on unless they come back (it checks the
+ * signature). OpenRouter's `reasoning_details` shape, so clients that already round-trip it
+ * work unchanged; OpenAI's own clients keep the unknown field and send it back if the caller
+ * passes the message on. In a stream, deltas carry pieces by `index`, joined as they arrive.
+ * https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#preserving-thinking-blocks
+ * https://openrouter.ai/docs/use-cases/reasoning-tokens#preserving-reasoning-blocks
+ */
+export type ReasoningDetail =
+  | { type: 'reasoning.text'; text?: string; signature?: string; format?: string; index?: number }
+  | { type: 'reasoning.encrypted'; data: string; format?: string; index?: number };
+
+/** The `format` of reasoning details from Anthropic, as OpenRouter names it: only Anthropic upstreams take them back. */
+export const ANTHROPIC_REASONING_FORMAT = 'anthropic-claude-v1';
+
 export interface AssistantMessage {
   role: 'assistant';
   content: string | null;
@@ -29,6 +46,8 @@ export interface AssistantMessage {
   tool_calls?: ToolCall[];
   /** Reasoning text where the provider exposes it (DeepSeek, Anthropic thinking, Gemini thoughts). */
   reasoning_content?: string;
+  /** Reasoning blocks to hand back on the next turn (Claude's signed thinking); see ReasoningDetail. */
+  reasoning_details?: ReasoningDetail[];
 }
 
 export interface Usage {
@@ -78,6 +97,7 @@ export interface ChunkDelta {
   content?: string | null;
   refusal?: string | null;
   reasoning_content?: string | null;
+  reasoning_details?: ReasoningDetail[];
   tool_calls?: ChunkToolCall[];
 }
 

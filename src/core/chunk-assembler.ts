@@ -2,7 +2,7 @@
  * Rebuilds a whole `chat.completion` from canonical stream chunks: for the audit trail, the
  * response cache, and callers that stream only to measure time to first token.
  */
-import type { ChatChunk, ChatChoice, ChatResponse, FinishReason, ToolCall, ToolCallExtra, Usage } from './chat-response.js';
+import type { ChatChunk, ChatChoice, ChatResponse, FinishReason, ReasoningDetail, ToolCall, ToolCallExtra, Usage } from './chat-response.js';
 import { HeldChunks, RawChunks, StreamFailure, type StreamItem } from './stream-item.js';
 
 interface ChoiceState {
@@ -12,6 +12,26 @@ interface ChoiceState {
   finish: FinishReason | null;
   nativeFinish?: string;
   tools: Map<number, { id: string; name: string; arguments: string; extra?: ToolCallExtra }>;
+  /** Reasoning blocks by index, their pieces joined (a signature arrives whole after the text). */
+  details?: Map<number, ReasoningDetail>;
+}
+
+/** Adds one streamed piece of a reasoning block to the block of its index. */
+function addDetail(state: ChoiceState, piece: ReasoningDetail): void {
+  const details = (state.details ??= new Map());
+  const index = typeof piece.index === 'number' ? piece.index : details.size;
+  const held = details.get(index);
+  if (!held || held.type !== piece.type) {
+    details.set(index, { ...piece, index });
+    return;
+  }
+  if (!held.format && piece.format) held.format = piece.format;
+  if (held.type === 'reasoning.text' && piece.type === 'reasoning.text') {
+    if (piece.text) held.text = (held.text ?? '') + piece.text;
+    if (piece.signature) held.signature = (held.signature ?? '') + piece.signature;
+  } else if (held.type === 'reasoning.encrypted' && piece.type === 'reasoning.encrypted' && piece.data) {
+    held.data += piece.data;
+  }
 }
 
 export class ChunkAssembler {
@@ -43,6 +63,8 @@ export class ChunkAssembler {
       if (choice.delta.content) state.content += choice.delta.content;
       if (choice.delta.reasoning_content) state.reasoning += choice.delta.reasoning_content;
       if (choice.delta.refusal) state.refusal += choice.delta.refusal;
+      const details = choice.delta.reasoning_details;
+      if (Array.isArray(details)) for (const piece of details) addDetail(state, piece);
       for (const call of choice.delta.tool_calls ?? []) {
         const tool = state.tools.get(call.index) ?? { id: '', name: '', arguments: '' };
         if (call.id) tool.id = call.id;
@@ -82,6 +104,7 @@ function toChoice(index: number, state: ChoiceState): ChatChoice {
       content: state.content === '' && (calls.length > 0 || state.refusal) ? null : state.content,
       ...(state.refusal ? { refusal: state.refusal } : {}),
       ...(state.reasoning ? { reasoning_content: state.reasoning } : {}),
+      ...(state.details ? { reasoning_details: [...state.details.values()].sort((a, b) => (a.index ?? 0) - (b.index ?? 0)) } : {}),
       ...(calls.length > 0 ? { tool_calls: calls } : {}),
     },
     finish_reason: state.finish ?? 'stop',

@@ -185,3 +185,62 @@ describe('anthropic extended thinking from reasoning_effort', () => {
     assert.equal(json.thinking, undefined);
   });
 });
+
+describe('anthropic thinking round-trips', () => {
+  const signature = 'EuYBCkQYAiJAgCs1le6/Pol5Z4/JMomVOouGrWdhYNsH3ukzUECbB6iWrSQtsQuRHJID6lWV9ROWeMX28ZQ+tSf6EcVkfw+cNBIMm8Yzv4Hvcef/nDpKGgyxf9cdxvmkVoZ4PJcaIjDhJL2zUNnHXBBrfYJ7p4BMhdCnrXVkHdCP+z3DdbYXt3g0n09NoYvLXgsoyq+GimIqEO1K';
+  const redacted = 'EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpPkNRj2YfWXGmKDxH4mPnZ5sQ7vB9URj2pLmN3kF8/dW5hR7xJ0aP1oLs9yTcMnKVf2wRpEGjH9XZaBt4UvDcPrQ';
+  const thinking = 'The user wants the current weather in Paris. I have a get_weather tool that takes a location, so I will call it with Paris.';
+  const expected = [
+    { type: 'reasoning.text', text: thinking, signature, format: 'anthropic-claude-v1', index: 0 },
+    { type: 'reasoning.encrypted', data: redacted, format: 'anthropic-claude-v1', index: 1 },
+  ];
+  const weatherTool = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } };
+
+  test('a JSON response keeps each thinking block\'s signature and the redacted data as reasoning_details', () => {
+    const message = fromAnthropicResponse(fixtureJson('anthropic-thinking-tool-use.json'), false).choices[0]!.message;
+    assert.deepEqual(message.reasoning_details, expected);
+    assert.equal(message.reasoning_content, thinking);
+    assert.equal(message.tool_calls?.[0]?.function.name, 'get_weather');
+  });
+
+  test('a stream gives the same details: thinking deltas and the signature_delta join by index, redacted data whole', async () => {
+    const response = assemble(await collectChunks(mapAnthropicStream(iterate(fixtureEvents('anthropic-thinking-tool-use.chunks.txt')), false)));
+    const message = response.choices[0]!.message;
+    assert.deepEqual(message.reasoning_details, expected);
+    assert.equal(message.reasoning_content, thinking);
+    assert.equal(message.content, "I'll check the current weather in Paris for you.");
+    assert.equal(message.tool_calls?.[0]?.function.arguments, '{"location": "Paris"}');
+    const older = assemble(await collectChunks(mapAnthropicStream(iterate(fixtureEvents('anthropic-thinking.chunks.txt')), false)));
+    assert.equal((older.choices[0]!.message.reasoning_details?.[0] as { signature?: string }).signature, 'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds');
+  });
+
+  test('the next turn sends the blocks back first, unchanged, when thinking is on; not when it is off; never another format\'s', () => {
+    const answer = fromAnthropicResponse(fixtureJson('anthropic-thinking-tool-use.json'), false).choices[0]!.message;
+    const turn = (extra: Record<string, unknown>, details: unknown = answer.reasoning_details) => request({
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        { role: 'assistant', content: answer.content, tool_calls: answer.tool_calls, reasoning_content: answer.reasoning_content, reasoning_details: details },
+        { role: 'tool', tool_call_id: answer.tool_calls![0]!.id, content: '{"temperature_c":18}' },
+      ],
+      tools: [weatherTool],
+      ...extra,
+    });
+    const sent = (toAnthropicRequest(turn({ reasoning_effort: 'low' }), 'claude', false).messages as Blocks)[1]!.content;
+    assert.deepEqual(sent.map((block) => block.type), ['thinking', 'redacted_thinking', 'text', 'tool_use']);
+    assert.deepEqual(sent[0], { type: 'thinking', thinking, signature });
+    assert.deepEqual(sent[1], { type: 'redacted_thinking', data: redacted });
+    // Thinking off (no effort, or a forced tool): Anthropic refuses thinking blocks in a final assistant turn then.
+    for (const extra of [{}, { reasoning_effort: 'low', tool_choice: 'required' }]) {
+      const plain = (toAnthropicRequest(turn(extra), 'claude', false).messages as Blocks)[1]!.content;
+      assert.deepEqual(plain.map((block) => block.type), ['text', 'tool_use'], JSON.stringify(extra));
+    }
+    // Unsigned text, or details from another provider, cannot go to Anthropic.
+    const foreign = [{ type: 'reasoning.text', text: 'no signature', format: 'anthropic-claude-v1' }, { type: 'reasoning.encrypted', data: 'abc', format: 'google-gemini-v1' }];
+    const filtered = (toAnthropicRequest(turn({ reasoning_effort: 'low' }, foreign), 'claude', false).messages as Blocks)[1]!.content;
+    assert.deepEqual(filtered.map((block) => block.type), ['text', 'tool_use']);
+  });
+
+  test('reasoning_details must be a list of typed objects (a 400 naming the field)', () => {
+    assert.throws(() => request({ messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b', reasoning_details: 'x' }] }), (error: unknown) => error instanceof ArbiterError && error.param === 'messages[1].reasoning_details');
+  });
+});

@@ -3,7 +3,8 @@
  * https://docs.anthropic.com/en/api/messages
  */
 import { REASONING_BUDGET_TOKENS } from '../../core/reasoning-budget.js';
-import type { ChatMessage, ChatRequest, UserContentPart } from '../../core/chat-request.js';
+import type { ChatMessage, ChatRequest, RequestReasoningDetail, UserContentPart } from '../../core/chat-request.js';
+import { ANTHROPIC_REASONING_FORMAT } from '../../core/chat-response.js';
 import { contentText, requestedMaxTokens } from '../../core/chat-request.js';
 import { ArbiterError } from '../../core/errors.js';
 
@@ -53,7 +54,24 @@ function parseArguments(text: string): unknown {
   }
 }
 
-function messageBlocks(message: ChatMessage): { role: Turn['role']; blocks: Block[] } | undefined {
+/**
+ * Claude's thinking blocks as they came, signature and all, ahead of the turn's text and tool
+ * calls (the Messages API wants them first, and refuses a tool-use turn with thinking on
+ * without them). Only blocks Anthropic issued go back: another provider's details have
+ * another format, and a thinking block without its signature would be refused.
+ * https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#preserving-thinking-blocks
+ */
+function thinkingBlocks(details: RequestReasoningDetail[] | null | undefined): Block[] {
+  const blocks: Block[] = [];
+  for (const detail of details ?? []) {
+    if (detail.format != null && detail.format !== ANTHROPIC_REASONING_FORMAT) continue;
+    if (detail.type === 'reasoning.text' && detail.signature) blocks.push({ type: 'thinking', thinking: detail.text ?? '', signature: detail.signature });
+    else if (detail.type === 'reasoning.encrypted' && detail.data) blocks.push({ type: 'redacted_thinking', data: detail.data });
+  }
+  return blocks;
+}
+
+function messageBlocks(message: ChatMessage, thinking: boolean): { role: Turn['role']; blocks: Block[] } | undefined {
   switch (message.role) {
     case 'system':
     case 'developer':
@@ -65,6 +83,9 @@ function messageBlocks(message: ChatMessage): { role: Turn['role']; blocks: Bloc
       const text = contentText(message.content);
       if (text) blocks.push({ type: 'text', text });
       for (const call of message.tool_calls ?? []) blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments) });
+      // Thinking blocks lead the turn, and only with thinking on (Anthropic refuses them in a
+      // final assistant message otherwise); a turn cannot end in one, so one with nothing else keeps none.
+      if (thinking && blocks.length > 0) blocks.unshift(...thinkingBlocks(message.reasoning_details));
       return { role: 'assistant', blocks };
     }
     case 'tool':
@@ -77,10 +98,10 @@ function messageBlocks(message: ChatMessage): { role: Turn['role']; blocks: Bloc
 }
 
 /** Anthropic wants strictly alternating turns: consecutive same-role messages merge. */
-function toTurns(messages: ChatMessage[]): Turn[] {
+function toTurns(messages: ChatMessage[], thinking: boolean): Turn[] {
   const turns: Turn[] = [];
   for (const message of messages) {
-    const mapped = messageBlocks(message);
+    const mapped = messageBlocks(message, thinking);
     if (!mapped || mapped.blocks.length === 0) continue;
     const last = turns[turns.length - 1];
     if (last && last.role === mapped.role) last.content.push(...mapped.blocks);
@@ -109,7 +130,7 @@ export function toAnthropicRequest(request: ChatRequest, upstreamModel: string, 
   const body: Record<string, unknown> = {
     model: upstreamModel,
     max_tokens: requestedMaxTokens(request) ?? 4096,
-    messages: toTurns(request.messages),
+    messages: toTurns(request.messages, thinkingEnabled(request)),
   };
   if ((body.messages as Turn[]).length === 0) {
     throw new ArbiterError('invalid_request', "Invalid value for 'messages': Anthropic needs at least one non-empty user or assistant message besides the system prompt.", { param: 'messages', retryable: false });
@@ -143,11 +164,18 @@ export function toAnthropicRequest(request: ChatRequest, upstreamModel: string, 
  * (Anthropic answers 400), so those go, and a forced tool wins over thinking.
  * https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking
  */
+function thinkingEnabled(request: ChatRequest): boolean {
+  const effort = request.reasoning_effort;
+  if (effort == null || effort === 'minimal') return false;
+  // JSON mode forces its answer tool; 'required' and a named function force one too.
+  if (request.response_format && request.response_format.type !== 'text') return false;
+  const choice = request.tool_choice;
+  return !((choice === 'required' || typeof choice === 'object') && (request.tools?.length ?? 0) > 0);
+}
+
 function applyThinking(body: Record<string, unknown>, request: ChatRequest): void {
   const effort = request.reasoning_effort;
-  if (effort == null || effort === 'minimal') return;
-  const forced = body.tool_choice as { type?: string } | undefined;
-  if (forced && (forced.type === 'tool' || forced.type === 'any')) return;
+  if (effort == null || effort === 'minimal' || !thinkingEnabled(request)) return;
   const budget = REASONING_BUDGET_TOKENS[effort];
   body.thinking = { type: 'enabled', budget_tokens: budget };
   body.max_tokens = (body.max_tokens as number) + budget;

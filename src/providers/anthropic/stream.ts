@@ -5,11 +5,11 @@
  * event may replace the rest after the 200.
  * https://docs.anthropic.com/en/docs/build-with-claude/streaming
  */
-import type { ChatChunk, ChunkDelta, FinishReason } from '../../core/chat-response.js';
+import { ANTHROPIC_REASONING_FORMAT, type ChatChunk, type ChunkDelta, type FinishReason } from '../../core/chat-response.js';
 import { ArbiterError } from '../../core/errors.js';
 import { anthropicStreamError } from './errors.js';
 import { JSON_TOOL } from './request.js';
-import { finishFor, type AnthropicBlock, type AnthropicMessage } from './response.js';
+import { finishFor, reasoningDetailOf, type AnthropicBlock, type AnthropicMessage } from './response.js';
 import { mapAnthropicUsage, mergeAnthropicUsage, type AnthropicUsage } from './usage.js';
 
 interface StreamEvent {
@@ -17,7 +17,7 @@ interface StreamEvent {
   message?: AnthropicMessage;
   index?: number;
   content_block?: AnthropicBlock;
-  delta?: { type?: string; text?: string; partial_json?: string; thinking?: string; stop_reason?: string | null };
+  delta?: { type?: string; text?: string; partial_json?: string; thinking?: string; signature?: string; stop_reason?: string | null };
   usage?: AnthropicUsage;
   error?: { type?: string; message?: string };
 }
@@ -30,6 +30,8 @@ export async function* mapAnthropicStream(events: AsyncIterable<{ event?: string
   let startUsage: AnthropicUsage = {};
   const toolIndexByBlock = new Map<number, number>();
   const jsonBlocks = new Set<number>();
+  /** Content block index → its index among reasoning blocks (thinking, redacted_thinking). */
+  const reasoningIndexByBlock = new Map<number, number>();
   const chunk = (delta: ChunkDelta, finish: FinishReason | null = null, native?: string): ChatChunk => ({
     id, object: 'chat.completion.chunk', created, model,
     choices: [{ index: 0, delta, finish_reason: finish, ...(native ? { native_finish_reason: native } : {}) }],
@@ -58,6 +60,12 @@ export async function* mapAnthropicStream(events: AsyncIterable<{ event?: string
           yield chunk({ tool_calls: [{ index: toolIndex, id: block.id ?? '', type: 'function', function: { name: block.name ?? '', arguments: '' } }] });
         } else if (block?.type === 'text' && block.text) {
           yield chunk({ content: block.text });
+        } else if (block && (block.type === 'thinking' || block.type === 'redacted_thinking')) {
+          const reasoningIndex = reasoningIndexByBlock.size;
+          reasoningIndexByBlock.set(index, reasoningIndex);
+          // The block opens (empty, or whole for redacted data); its text and signature follow as deltas.
+          const detail = reasoningDetailOf(block.type === 'thinking' ? { type: 'thinking', thinking: block.thinking ?? '' } : block, reasoningIndex);
+          if (detail) yield chunk(block.thinking ? { reasoning_content: block.thinking, reasoning_details: [detail] } : { reasoning_details: [detail] });
         }
         break;
       }
@@ -65,7 +73,13 @@ export async function* mapAnthropicStream(events: AsyncIterable<{ event?: string
         const delta = event.delta;
         const index = event.index ?? 0;
         if (delta?.type === 'text_delta' && delta.text) yield chunk({ content: delta.text });
-        else if (delta?.type === 'thinking_delta' && delta.thinking) yield chunk({ reasoning_content: delta.thinking });
+        else if (delta?.type === 'thinking_delta' && delta.thinking) {
+          const reasoningIndex = reasoningIndexByBlock.get(index) ?? 0;
+          yield chunk({ reasoning_content: delta.thinking, reasoning_details: [{ type: 'reasoning.text', text: delta.thinking, format: ANTHROPIC_REASONING_FORMAT, index: reasoningIndex }] });
+        } else if (delta?.type === 'signature_delta' && delta.signature) {
+          const reasoningIndex = reasoningIndexByBlock.get(index) ?? 0;
+          yield chunk({ reasoning_details: [{ type: 'reasoning.text', signature: delta.signature, format: ANTHROPIC_REASONING_FORMAT, index: reasoningIndex }] });
+        }
         else if (delta?.type === 'input_json_delta' && delta.partial_json) {
           if (jsonBlocks.has(index)) yield chunk({ content: delta.partial_json });
           else {
@@ -73,7 +87,7 @@ export async function* mapAnthropicStream(events: AsyncIterable<{ event?: string
             if (toolIndex !== undefined) yield chunk({ tool_calls: [{ index: toolIndex, function: { arguments: delta.partial_json } }] });
           }
         }
-        break; // signature_delta and citations_delta have no Chat Completions counterpart
+        break; // citations_delta has no Chat Completions counterpart
       }
       case 'message_delta': {
         const reason = event.delta?.stop_reason;

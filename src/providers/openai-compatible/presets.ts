@@ -13,6 +13,8 @@ export interface PresetQuirks {
   maxTokensField?: 'max_tokens';
   /** Vendors that take `reasoning_content` back on assistant messages (others get it removed). */
   reasoningInHistory?: boolean;
+  /** Vendors that take `reasoning_details` back on assistant messages (OpenRouter: Claude's signed thinking). */
+  reasoningDetailsInHistory?: boolean;
   /** Vendors that take `tool_calls[].extra_content` back (Gemini's OpenAI endpoint: thought signatures). */
   toolCallExtraContent?: boolean;
 }
@@ -44,7 +46,8 @@ export const presets: Record<string, Preset> = {
   groq: { baseUrl: 'https://api.groq.com/openai/v1', apiKeyEnv: 'GROQ_API_KEY', quirks: { developerRole: 'system', reasoningField: 'reasoning' }, docs: 'https://console.groq.com/docs/openai' },
   together: { baseUrl: 'https://api.together.xyz/v1', apiKeyEnv: 'TOGETHER_API_KEY', quirks: { developerRole: 'system' }, docs: 'https://docs.together.ai/docs/openai-api-compatibility' },
   fireworks: { baseUrl: 'https://api.fireworks.ai/inference/v1', apiKeyEnv: 'FIREWORKS_API_KEY', quirks: { developerRole: 'system', reasoningField: 'reasoning_content' }, docs: 'https://docs.fireworks.ai/tools-sdks/openai-compatibility' },
-  openrouter: { baseUrl: 'https://openrouter.ai/api/v1', apiKeyEnv: 'OPENROUTER_API_KEY', quirks: { reasoningField: 'reasoning' }, docs: 'https://openrouter.ai/docs/api-reference/overview' },
+  // reasoning_details is OpenRouter's own field: https://openrouter.ai/docs/use-cases/reasoning-tokens#preserving-reasoning-blocks
+  openrouter: { baseUrl: 'https://openrouter.ai/api/v1', apiKeyEnv: 'OPENROUTER_API_KEY', quirks: { reasoningField: 'reasoning', reasoningDetailsInHistory: true }, docs: 'https://openrouter.ai/docs/api-reference/overview' },
   // Google's own OpenAI-compatible endpoint; thought signatures ride in tool_calls[].extra_content.
   'gemini-openai': { baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai', apiKeyEnv: 'GEMINI_API_KEY', quirks: { toolCallExtraContent: true }, docs: 'https://ai.google.dev/gemini-api/docs/openai' },
   ollama: { baseUrl: 'http://localhost:11434/v1', local: true, quirks: { developerRole: 'system', reasoningField: 'reasoning' }, docs: 'https://github.com/ollama/ollama/blob/main/docs/openai.md' },

@@ -32,6 +32,11 @@ function historyMessage(message: Message, quirks: PresetQuirks): Message {
     const { reasoning_content: _dropped, ...rest } = out;
     out = rest;
   }
+  // Claude's signed thinking (our own answers carry it) means nothing here, except to a vendor that routes to Claude.
+  if (out.reasoning_details != null && !quirks.reasoningDetailsInHistory) {
+    const { reasoning_details: _dropped, ...rest } = out;
+    out = rest;
+  }
   if (out.tool_calls?.some((call) => call.extra_content) && !quirks.toolCallExtraContent) {
     out = { ...out, tool_calls: out.tool_calls.map(({ extra_content: _dropped, ...call }) => call) };
   }

@@ -178,17 +178,24 @@ describe('reasoning vendors', () => {
     messages: [
       { role: 'developer', content: 'Be terse.' },
       { role: 'user', content: 'weather?' },
-      { role: 'assistant', content: null, reasoning_content: 'Need the tool.', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'w', arguments: '{}' }, extra_content: { google: { thought_signature: 'sig' } } }] },
+      { role: 'assistant', content: null, reasoning_content: 'Need the tool.', reasoning_details: [{ type: 'reasoning.text', text: 'Need the tool.', signature: 'c2ln', format: 'anthropic-claude-v1', index: 0 }], tool_calls: [{ id: 'c1', type: 'function', function: { name: 'w', arguments: '{}' }, extra_content: { google: { thought_signature: 'sig' } } }] },
       { role: 'tool', tool_call_id: 'c1', content: 'sunny' },
     ],
   });
-  type Sent = Array<{ role: string; reasoning_content?: string; tool_calls?: Array<{ extra_content?: unknown }> }>;
+  type Sent = Array<{ role: string; reasoning_content?: string; reasoning_details?: unknown[]; tool_calls?: Array<{ extra_content?: unknown }> }>;
 
   test('OpenAI gets no fields it would reject as unknown in the history', () => {
     const messages = toOpenAIRequest(history, deployment(), {}, false).messages as Sent;
     assert.equal(messages[0]!.role, 'developer');
     assert.equal('reasoning_content' in messages[2]!, false);
+    assert.equal('reasoning_details' in messages[2]!, false);
     assert.equal('extra_content' in messages[2]!.tool_calls![0]!, false);
+  });
+
+  test("OpenRouter gets Claude's signed reasoning_details back (its own field); DeepSeek does not", () => {
+    const routed = toOpenAIRequest(history, deployment('openrouter'), quirks('openrouter'), false).messages as Sent;
+    assert.deepEqual(routed[2]!.reasoning_details, [{ type: 'reasoning.text', text: 'Need the tool.', signature: 'c2ln', format: 'anthropic-claude-v1', index: 0 }]);
+    assert.equal('reasoning_details' in (toOpenAIRequest(history, deployment('deepseek'), quirks('deepseek'), false).messages as Sent)[2]!, false);
   });
 
   test('DeepSeek gets reasoning_content back on tool-call turns (it answers 400 otherwise), system for developer', () => {
