@@ -4,6 +4,7 @@
  * `{ type: 'error', error: { type, message } }`.
  */
 import type { NeutralAnswer, NeutralRequest, NeutralTool } from './answer.js';
+import { createHash } from 'node:crypto';
 import { isRecord } from './answer.js';
 import { eventFrame, splitJson, splitText, textOf, type ParseResult, type RenderContext, type WireFormat } from './wire.js';
 
@@ -22,6 +23,50 @@ function blockText(content: unknown): { text: string; toolResult: boolean; extra
     } else if (block.type === 'tool_use') extra.push(JSON.stringify(block.input ?? {}));
   }
   return { text: texts.join('\n'), toolResult, extra: extra.join('\n') };
+}
+
+/**
+ * The simulator's thinking signature: a hash of the thinking text, so a block handed back
+ * changed (or one never issued) is caught as Anthropic catches it. Not a secret: it only has
+ * to be checkable.
+ */
+export function thinkingSignature(thinking: string): string {
+  return createHash('sha256').update(`arbiter-sim-thinking\n${thinking}`).digest('base64');
+}
+
+function thinkingText(answer: NeutralAnswer): string {
+  return answer.toolCalls.length > 0
+    ? `(simulated) The user's request needs ${answer.toolCalls.map((call) => call.name).join(' and ')}; I will call it.`
+    : '(simulated) I can answer this directly.';
+}
+
+/**
+ * Anthropic's rules for thinking blocks handed back, as its 400s state them: signatures must
+ * match, and with thinking on, an assistant turn that used tools and whose results follow must
+ * open with a thinking block; with thinking off, no final assistant turn may hold one.
+ * https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#preserving-thinking-blocks
+ */
+function checkThinkingHistory(messages: unknown[], thinking: boolean): string | undefined {
+  let lastToolTurn = -1;
+  for (let index = 0; index < messages.length; index++) {
+    const message = messages[index] as Record<string, unknown>;
+    const blocks = Array.isArray(message.content) ? message.content.filter(isRecord) : [];
+    for (let at = 0; at < blocks.length; at++) {
+      const block = blocks[at]!;
+      if (block.type === 'thinking' && (typeof block.thinking !== 'string' || block.signature !== thinkingSignature(block.thinking))) {
+        return `messages.${index}.content.${at}: Invalid \`signature\` in \`thinking\` block`;
+      }
+    }
+    if (message.role === 'assistant' && blocks.some((block) => block.type === 'tool_use')) lastToolTurn = index;
+    if (!thinking && message.role === 'assistant' && index === messages.length - 1 && blocks.some((block) => block.type === 'thinking' || block.type === 'redacted_thinking')) {
+      return `messages.${index}.content.0: When thinking is disabled, an \`assistant\` message in the final position cannot contain \`thinking\`. To use thinking blocks, enable \`thinking\` in your request.`;
+    }
+  }
+  if (!thinking || lastToolTurn === -1 || lastToolTurn === messages.length - 1) return undefined;
+  const turn = messages[lastToolTurn] as Record<string, unknown>;
+  const first = Array.isArray(turn.content) && isRecord(turn.content[0]) ? String(turn.content[0].type) : 'text';
+  if (first === 'thinking' || first === 'redacted_thinking') return undefined;
+  return `messages.${lastToolTurn}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${first}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`.`;
 }
 
 export function parseAnthropic(body: unknown): ParseResult {
@@ -48,6 +93,9 @@ export function parseAnthropic(body: unknown): ParseResult {
     }
     promptParts.push(JSON.stringify(body.tools));
   }
+  const thinking = isRecord(body.thinking) && body.thinking.type === 'enabled';
+  const refused = checkThinkingHistory(body.messages, thinking);
+  if (refused) return { ok: false, status: 400, message: refused };
   const choice = isRecord(body.tool_choice) ? body.tool_choice : undefined;
   const forcedTool = choice?.type === 'tool' && typeof choice.name === 'string' ? choice.name : undefined;
   const request: NeutralRequest = {
@@ -67,7 +115,7 @@ export function parseAnthropic(body: unknown): ParseResult {
     stream: body.stream === true,
     choices: 1,
   };
-  return { ok: true, request, includeUsage: true };
+  return { ok: true, request, includeUsage: true, thinking };
 }
 
 const stopReasons = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use' } as const;
@@ -100,6 +148,10 @@ export const anthropicWire: WireFormat = {
   json(answers, ctx: RenderContext) {
     const answer = answers[0]!;
     const content: Array<Record<string, unknown>> = [];
+    if (ctx.thinking) {
+      const thinking = thinkingText(answer);
+      content.push({ type: 'thinking', thinking, signature: thinkingSignature(thinking) });
+    }
     if (answer.text.length > 0 || answer.toolCalls.length === 0) content.push({ type: 'text', text: answer.text });
     for (const call of answer.toolCalls) content.push({ type: 'tool_use', id: toolId(call.id), name: call.name, input: call.args });
     return JSON.stringify({
@@ -127,6 +179,15 @@ export const anthropicWire: WireFormat = {
       if (!pinged) frames.push(eventFrame('ping', { type: 'ping' }));
       pinged = true;
     };
+    if (ctx.thinking) {
+      const thinking = thinkingText(answer);
+      frames.push(eventFrame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
+      ping();
+      for (const piece of splitText(thinking)) frames.push(eventFrame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: piece } }));
+      frames.push(eventFrame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: thinkingSignature(thinking) } }));
+      frames.push(eventFrame('content_block_stop', { type: 'content_block_stop', index }));
+      index++;
+    }
     if (answer.text.length > 0 || answer.toolCalls.length === 0) {
       frames.push(eventFrame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }));
       ping();

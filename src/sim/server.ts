@@ -122,7 +122,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     const generated = { completionTokens: completionTokensOf(answers) };
     const id = wire.name === 'anthropic' ? `msg_sim${hexId(21, seed, counter, responseCounter)}` : wire.name === 'gemini' ? hexId(22, seed, counter, responseCounter) : `chatcmpl-sim${hexId(24, seed, counter, responseCounter)}`;
     responseCounter++;
-    const ctx = { id, model: profile.id, created: Math.floor(Date.now() / 1000), includeUsage: parsed.includeUsage };
+    const ctx = { id, model: profile.id, created: Math.floor(Date.now() / 1000), includeUsage: parsed.includeUsage, thinking: parsed.thinking === true };
     const spike = fault.kind === 'spike' ? fault.spikeMs : 0;
     const requestIdHeader: Record<string, string> = wire.name === 'anthropic' ? { 'request-id': `req_${id}` } : { 'x-request-id': id };
 

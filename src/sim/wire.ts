@@ -1,9 +1,10 @@
 /** What the three wire formats share: parse results, the render context, SSE helpers. */
 import type { NeutralAnswer, NeutralRequest } from './answer.js';
 
-export type ParseResult = { ok: true; request: NeutralRequest; includeUsage: boolean } | { ok: false; status: number; message: string };
+/** `thinking`: Anthropic extended thinking was asked for (the answer then opens with a signed thinking block). */
+export type ParseResult = { ok: true; request: NeutralRequest; includeUsage: boolean; thinking?: boolean } | { ok: false; status: number; message: string };
 
-export interface RenderContext { id: string; model: string; created: number; includeUsage: boolean }
+export interface RenderContext { id: string; model: string; created: number; includeUsage: boolean; thinking?: boolean }
 
 export interface WireFormat {
   name: 'openai' | 'anthropic' | 'gemini';
