@@ -258,7 +258,8 @@ async function replayAsStream(ctx: GatewayContext, response: ChatResponse, reque
     const base = { id: response.id, object: 'chat.completion.chunk' as const, created: response.created, model: response.model };
     await writer.send({ ...base, choices: [{ index: choice.index, delta: { role: 'assistant', content: choice.message.content ?? '', ...(choice.message.tool_calls ? { tool_calls: choice.message.tool_calls.map((call, index) => ({ index, ...call })) } : {}) }, finish_reason: null }] });
     await writer.send({ ...base, choices: [{ index: choice.index, delta: {}, finish_reason: choice.finish_reason }] });
-    if (request.stream_options?.include_usage && response.usage) await writer.send({ ...base, choices: [], usage: response.usage });
   }
+  // Once for the whole response, after every choice, as a live stream sends it.
+  if (request.stream_options?.include_usage && response.usage) await writer.send({ id: response.id, object: 'chat.completion.chunk', created: response.created, model: response.model, choices: [], usage: response.usage });
   writer.end();
 }
