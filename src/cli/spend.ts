@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { querySpend, type SpendGroup } from '../controls/audit.js';
 import { MemoryBudgetLedger, type BudgetLedger } from '../controls/budget.js';
 import { describeUsage, routeBudgetUsage, type BudgetUsage } from '../controls/budget-plan.js';
-import { RedisBudgetLedger, createRedis } from '../controls/redis.js';
+import { createRedis } from '../controls/redis.js';
+import { RedisAdmission } from '../controls/redis-admission.js';
 import type { Store } from '../store/database.js';
 import { findModel } from '../catalog/index.js';
 import { formatUsd } from '../core/money.js';
@@ -23,7 +24,7 @@ async function readRouteBudgets(flags: StoreFlags, store: Store): Promise<Map<st
   const redis = config.storage.redisUrl ? createRedis(config.storage.redisUrl) : undefined;
   let ledger: BudgetLedger;
   if (redis) {
-    ledger = new RedisBudgetLedger(redis);
+    ledger = new RedisAdmission({ redis, store, prefix: config.storage.redisPrefix, leaseMs: 0 });
   } else {
     const memory = new MemoryBudgetLedger({ store, persistMs: 0 });
     await memory.load();

@@ -24,4 +24,12 @@ export const storageConfigSchema = z.strictObject({
   /** `sqlite:PATH` (default, embedded) or `postgres://...`. */
   url: z.string().default('sqlite:.arbiter/arbiter.db'),
   redisUrl: z.string().optional(),
+  /** Prefix of every Redis key Arbiter writes (one per Arbiter installation sharing a Redis). */
+  redisPrefix: z.string().min(1).default('arbiter:'),
+  /**
+   * With Redis unreachable, budgeted or rate-limited keys are always refused (503), never
+   * counted per process. `serve-unlimited` keeps traffic with no budget or limit flowing;
+   * `refuse-all` refuses everything until Redis is back.
+   */
+  whenRedisDown: z.enum(['serve-unlimited', 'refuse-all']).default('serve-unlimited'),
 });

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { openTestStore } from '../store/test-support.js';
 import { MemoryBudgetLedger, type BudgetLedger, type BudgetLine } from './budget.js';
-import { RedisBudgetLedger } from './redis.js';
+import { RedisAdmission } from './redis-admission.js';
 import { periodEnd, periodKey, parseUsdBudget } from './specs.js';
 
 const WORST = 2_000_000; // $0.002 in nano-dollars
@@ -12,16 +12,17 @@ const WORST = 2_000_000; // $0.002 in nano-dollars
 async function race(ledger: BudgetLedger, scope: string): Promise<void> {
   const limit = WORST * 10;
   const line: BudgetLine = { scope, limit, amount: WORST, ttlMs: 60_000 };
-  const results = await Promise.all(Array.from({ length: 500 }, () => ledger.reserve([line])));
+  const results = await Promise.all(Array.from({ length: 500 }, (_, index) => ledger.reserve([line], { id: `r${index}` })));
   assert.equal(results.filter((result) => result.ok).length, 10);
   const used = await ledger.usage(scope);
   assert.ok(used <= limit + WORST, `used ${used}`);
   assert.equal(used, limit);
+  const admitted = results.map((result, index) => result.ok ? `r${index}` : undefined).filter((id) => id !== undefined);
   // Settling below the worst case frees room for one more.
-  await ledger.settle([{ scope, reserved: WORST, actual: WORST / 2 }]);
-  assert.equal((await ledger.reserve([line])).ok, false);
-  await ledger.settle([{ scope, reserved: WORST, actual: 0 }]);
-  assert.equal((await ledger.reserve([line])).ok, true);
+  await ledger.settle([{ scope, reserved: WORST, actual: WORST / 2 }], { id: admitted[0] });
+  assert.equal((await ledger.reserve([line], { id: 'again-1' })).ok, false);
+  await ledger.settle([{ scope, reserved: WORST, actual: 0 }], { id: admitted[1] });
+  assert.equal((await ledger.reserve([line], { id: 'again-2' })).ok, true);
 }
 
 test('budget race: 500 concurrent reservations, exactly 10 fit (memory)', async () => {
@@ -39,9 +40,13 @@ test('budget race: 500 concurrent reservations, exactly 10 fit (redis)', async (
     return;
   }
   const prefix = `arbiter-test:${randomBytes(6).toString('hex')}:`;
+  const store = await openTestStore('sqlite');
   try {
-    await race(new RedisBudgetLedger(redis, prefix), 'k:usd:month:2025-01');
+    const admission = new RedisAdmission({ redis, store: store.store, prefix, leaseMs: 60_000, rebuildDelayMs: 0 });
+    await admission.rebuild();
+    await race(admission, 'k:usd:month:2025-01');
   } finally {
+    await store.cleanup();
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length > 0) await redis.del(...keys);
     await redis.quit();

@@ -20,18 +20,39 @@ export interface ReserveResult {
   failedIndex?: number;
   /** Usage of each line before this reservation (settled plus held). */
   used: number[];
+  /** Set when a rate window (not a budget line) refused: which one and when it fits. */
+  rate?: { index: number; retryAfterMs: number };
 }
 
 export interface SettleLine {
   scope: string;
   reserved: number;
   actual: number;
+  /** The line's ttlMs as reserved (a shared ledger needs it to charge a lease it lost). */
+  ttlMs?: number;
+}
+
+/** A rate window checked and counted in the same atomic step as the budget lines (shared admission). */
+export interface RateLine {
+  key: string;
+  limit: number;
+  cost: number;
+  windowMs: number;
+}
+
+export interface ReserveOptions {
+  /** Names the reservation, so its settle is idempotent (a shared ledger requires it). */
+  id?: string;
+  /** Only for a ledger with `admitsRates`: windows reserved with the lines, all or nothing. */
+  rates?: RateLine[];
 }
 
 export interface BudgetLedger {
-  reserve(lines: BudgetLine[]): Promise<ReserveResult>;
+  /** True when `reserve` also takes the request's rate windows (one atomic step for both). */
+  readonly admitsRates?: boolean;
+  reserve(lines: BudgetLine[], options?: ReserveOptions): Promise<ReserveResult>;
   /** Replaces each reservation by the actual amount (0 releases it). */
-  settle(lines: SettleLine[]): Promise<void>;
+  settle(lines: SettleLine[], options?: { id?: string }): Promise<void>;
   usage(scope: string): Promise<number>;
   close(): Promise<void>;
 }

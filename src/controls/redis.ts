@@ -1,104 +1,55 @@
 /**
- * Redis-backed budget ledger and rate limiter for several gateway processes sharing limits.
- * Each operation is one Lua script, so a multi-scope reserve is atomic.
+ * Redis connections and the Redis rate limiter (windows added after a call: completion
+ * tokens, tool calls). Admission itself, budgets and windows in one step, is
+ * `RedisAdmission` (redis-admission.ts); both count on Redis' clock, so replicas whose clocks
+ * drift still share one window.
  */
 import { Redis } from 'ioredis';
-import type { BudgetLedger, BudgetLine, ReserveResult, SettleLine } from './budget.js';
 import { slidingWindowDecision, type RateDecision, type RateLimiter } from './rate-limit.js';
+import { RedisScript } from './redis-script.js';
+import { rateLua } from './redis-admission-lua.js';
 
-const reserveScript = `
-local used = {}
-for i = 1, #KEYS do
-  used[i] = tonumber(redis.call('GET', KEYS[i]) or '0')
-end
-for i = 1, #KEYS do
-  local limit = tonumber(ARGV[(i - 1) * 3 + 1])
-  local amount = tonumber(ARGV[(i - 1) * 3 + 2])
-  if (amount > 0 and used[i] + amount > limit) or (amount <= 0 and used[i] >= limit) then
-    local out = { i }
-    for j = 1, #KEYS do out[j + 1] = tostring(used[j]) end
-    return out
-  end
-end
-for i = 1, #KEYS do
-  redis.call('INCRBY', KEYS[i], ARGV[(i - 1) * 3 + 2])
-  redis.call('PEXPIRE', KEYS[i], ARGV[(i - 1) * 3 + 3])
-end
-local out = { 0 }
-for j = 1, #KEYS do out[j + 1] = tostring(used[j]) end
-return out
-`;
+const rateScript = new RedisScript(rateLua);
 
-const rateScript = `
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
-local limit = tonumber(ARGV[1])
-local cost = tonumber(ARGV[2])
-local weight = 1 - tonumber(ARGV[3]) / tonumber(ARGV[4])
-if weight < 0 then weight = 0 end
-local needed = cost
-if needed == 0 then needed = 1 end
-local allowed = 0
-if previous * weight + current + needed <= limit then allowed = 1 end
-if allowed == 1 or ARGV[5] == '1' then
-  if cost > 0 then
-    redis.call('INCRBY', KEYS[1], cost)
-    redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]) * 2)
-  end
-end
-return { allowed, current, previous }
-`;
-
+/**
+ * No offline queue: while Redis is unreachable a command fails at once instead of waiting
+ * for a reconnect, so a limited request is refused quickly (503) rather than hanging.
+ */
 export function createRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  return new Redis(url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    commandTimeout: 2_000,
+    connectTimeout: 2_000,
+    retryStrategy: (times) => Math.min(times * 100, 1_000),
+  });
 }
 
-export class RedisBudgetLedger implements BudgetLedger {
-  constructor(private readonly redis: Redis, private readonly prefix = 'arbiter:budget:') {}
+/** A connection for blocking reads (the ledger sink's XREADGROUP): queues while reconnecting, never gives up. */
+export function createBlockingRedis(url: string): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 100, 1_000) });
+  redis.on('error', () => undefined);
+  return redis;
+}
 
-  async reserve(lines: BudgetLine[]): Promise<ReserveResult> {
-    if (lines.length === 0) return { ok: true, used: [] };
-    const keys = lines.map((line) => this.prefix + line.scope);
-    const args = lines.flatMap((line) => [String(Math.round(line.limit)), String(Math.round(line.amount)), String(Math.max(1, Math.round(line.ttlMs)))]);
-    const result = await this.redis.eval(reserveScript, keys.length, ...keys, ...args) as Array<number | string>;
-    const failed = Number(result[0]);
-    const used = result.slice(1).map(Number);
-    return failed === 0 ? { ok: true, used } : { ok: false, failedIndex: failed - 1, used };
-  }
-
-  async settle(lines: SettleLine[]): Promise<void> {
-    const pipeline = this.redis.pipeline();
-    let any = false;
-    for (const line of lines) {
-      const delta = Math.round(line.actual - line.reserved);
-      if (delta !== 0) {
-        pipeline.incrby(this.prefix + line.scope, delta);
-        any = true;
-      }
-    }
-    if (any) await pipeline.exec();
-  }
-
-  async usage(scope: string): Promise<number> {
-    return Number(await this.redis.get(this.prefix + scope) ?? 0);
-  }
-
-  async close(): Promise<void> {
-    // The connection is shared and closed by its owner.
-  }
+/** Resolves once connected, or after `timeoutMs` (a replica starts with Redis down and refuses limited traffic). */
+export async function waitForRedis(redis: Redis, timeoutMs = 2_000): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { redis.off('ready', onReady); resolve(false); }, timeoutMs);
+    const onReady = () => { clearTimeout(timer); resolve(true); };
+    redis.once('ready', onReady);
+  });
 }
 
 export class RedisRateLimiter implements RateLimiter {
-  constructor(private readonly redis: Redis, private readonly prefix = 'arbiter:rate:', private readonly windowMs = 60_000, private readonly now: () => number = Date.now) {}
+  /** `prefix` is the deployment's key prefix (`arbiter:`); windows live under `<prefix>rate:`. */
+  constructor(private readonly redis: Redis, private readonly prefix = 'arbiter:', private readonly windowMs = 60_000) {}
 
   async consume(key: string, limit: number, cost: number, options: { force?: boolean } = {}): Promise<RateDecision> {
-    const now = this.now();
-    const index = Math.floor(now / this.windowMs);
-    const elapsed = now - index * this.windowMs;
-    const keys = [`${this.prefix}${key}:${index}`, `${this.prefix}${key}:${index - 1}`];
-    const result = await this.redis.eval(rateScript, 2, ...keys, String(limit), String(Math.round(cost)), String(elapsed), String(this.windowMs), options.force ? '1' : '0') as number[];
+    const result = await rateScript.run(this.redis, [], [this.prefix, key, limit, Math.round(cost), this.windowMs, options.force ? '1' : '0']) as number[];
     if (options.force || result[0] === 1) return { allowed: true, retryAfterMs: 0 };
-    return slidingWindowDecision(Number(result[1]), Number(result[2]), elapsed, this.windowMs, limit, cost);
+    return slidingWindowDecision(Number(result[1]), Number(result[2]), Number(result[3]), this.windowMs, limit, cost);
   }
 
   async close(): Promise<void> {

@@ -23,6 +23,8 @@ export const errorCatalog = {
   all_targets_failed: { status: 502, type: 'api_error' },
   no_route_candidates: { status: 503, type: 'api_error' },
   upstream_unavailable: { status: 503, type: 'api_error' },
+  /** The shared budget and rate-limit store (Redis) cannot be reached: limited keys are refused, never counted per process. */
+  admission_unavailable: { status: 503, type: 'api_error' },
   upstream_timeout: { status: 504, type: 'timeout_error' },
 } as const satisfies Record<string, { status: number; type: string }>;
 

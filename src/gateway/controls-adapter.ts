@@ -14,13 +14,16 @@ import type { ArbiterConfig } from '../config/schema.js';
 import type { Env } from '../config/interpolate.js';
 import type { Store } from '../store/database.js';
 import { AuditWriter } from '../controls/audit.js';
-import { MemoryBudgetLedger, type BudgetLedger, type SettleLine } from '../controls/budget.js';
+import { MemoryBudgetLedger, type BudgetLedger, type RateLine, type SettleLine } from '../controls/budget.js';
 import { budgetMessage, budgetWarnings, firstUsdBudget, keyBudgetOwner, planReservations, routeBudgetOwner, type BudgetOwner, type Reservation } from '../controls/budget-plan.js';
 import { ResponseCache, cacheApplies, cacheKey, canonicalJson, sha256 } from '../controls/cache.js';
 import { KeyService, type VirtualKey } from '../controls/keys.js';
 import { MemoryRateLimiter, type RateLimiter } from '../controls/rate-limit.js';
 import { redact } from '../controls/redact.js';
-import { RedisBudgetLedger, RedisRateLimiter, createRedis } from '../controls/redis.js';
+import type { Redis } from 'ioredis';
+import { RedisRateLimiter, createBlockingRedis, createRedis, waitForRedis } from '../controls/redis.js';
+import { RedisAdmission } from '../controls/redis-admission.js';
+import { LedgerSink } from '../controls/ledger-sink.js';
 import { describeBudget } from '../controls/specs.js';
 import { enforceToolCalls, enforceToolStream, stripTools } from '../controls/tools.js';
 import { createMetrics, type GatewayMetrics } from '../telemetry/metrics.js';
@@ -37,6 +40,8 @@ export interface ControlsOptions {
   config: ArbiterConfig;
   env: Env;
   redisUrl?: string;
+  /** Overrides `storage.redisPrefix` (tests: one prefix per run on a shared Redis). */
+  redisPrefix?: string;
   logger?: Logger;
   now?: () => number;
   /** Default output cap assumed for the worst case when the request sets none. */
@@ -87,6 +92,16 @@ function budgetOwners(key: VirtualKey | undefined, target: ResolvedTarget): Budg
   return owners;
 }
 
+/**
+ * A lease outlives the call it covers: the longest upstream hard timeout plus slack. A settle
+ * that comes later still (a fallback chain that ran attempt after attempt) is ignored: the
+ * request stays charged at its reservation, never less.
+ */
+function leaseMsFor(config: ArbiterConfig): number {
+  const totals = [config.server.upstream.timeouts.totalMs, ...config.deployments.map((d) => d.timeouts?.totalMs ?? 0)];
+  return Math.max(...totals) + 5_000;
+}
+
 export async function createControls(options: ControlsOptions): Promise<Controls> {
   const log = options.logger ?? defaultLogger;
   const now = options.now ?? Date.now;
@@ -100,11 +115,27 @@ export async function createControls(options: ControlsOptions): Promise<Controls
 
   const redisUrl = options.redisUrl ?? options.config.storage.redisUrl;
   const redis = redisUrl ? createRedis(redisUrl) : undefined;
+  const redisPrefix = options.redisPrefix ?? options.config.storage.redisPrefix;
+  // Every request through Redis, budgeted or not, when the config refuses all traffic without it.
+  const admitAll = redis !== undefined && options.config.storage.whenRedisDown === 'refuse-all';
   let ledger: BudgetLedger;
   let limiter: RateLimiter;
-  if (redis) {
-    ledger = new RedisBudgetLedger(redis);
-    limiter = new RedisRateLimiter(redis, 'arbiter:rate:', 60_000, now);
+  let sink: LedgerSink | undefined;
+  let sinkRedis: Redis | undefined;
+  if (redis && redisUrl) {
+    // Redis errors are answered per request (503 for limited keys); the connection retries by itself.
+    redis.on('error', () => undefined);
+    await waitForRedis(redis);
+    const admission = new RedisAdmission({
+      redis, store: options.store, prefix: redisPrefix, leaseMs: leaseMsFor(options.config),
+      onError: (error, what) => log.warn({ err: error }, `shared admission ${what} failed`),
+    });
+    admission.start();
+    ledger = admission;
+    limiter = new RedisRateLimiter(redis, redisPrefix, 60_000);
+    sinkRedis = createBlockingRedis(redisUrl);
+    sink = new LedgerSink({ redis: sinkRedis, store: options.store, prefix: redisPrefix, onError: (error) => log.warn({ err: error }, 'ledger sink failed') });
+    sink.start();
   } else {
     const memory = new MemoryBudgetLedger({ store: options.store, persistMs: 5_000 });
     await memory.load();
@@ -113,13 +144,27 @@ export async function createControls(options: ControlsOptions): Promise<Controls
   }
   const warned = new Set<string>();
 
-  async function checkRate(key: VirtualKey, kind: 'rpm' | 'tpm' | 'tool_calls', limit: number | null, cost: number): Promise<void> {
+  type RateKind = 'rpm' | 'tpm' | 'tool_calls';
+
+  function rateLimitError(key: VirtualKey, kind: RateKind, limit: number, retryAfterMs: number): ArbiterError {
+    metrics.rateLimitRejections.inc({ limit: kind });
+    const what = kind === 'rpm' ? `${limit} requests/minute` : kind === 'tpm' ? `${limit} tokens/minute` : `${limit} tool calls/minute`;
+    return new ArbiterError('rate_limit_exceeded', `key '${key.name}' rate limit ${what} reached; retry in ${Math.ceil(retryAfterMs / 1000)}s`, { retryAfterMs });
+  }
+
+  async function checkRate(key: VirtualKey, kind: RateKind, limit: number | null, cost: number): Promise<void> {
     if (limit === null) return;
     const decision = await limiter.consume(`${key.id}:${kind}`, limit, cost);
     if (decision.allowed) return;
-    metrics.rateLimitRejections.inc({ limit: kind });
-    const what = kind === 'rpm' ? `${limit} requests/minute` : kind === 'tpm' ? `${limit} tokens/minute` : `${limit} tool calls/minute`;
-    throw new ArbiterError('rate_limit_exceeded', `key '${key.name}' rate limit ${what} reached; retry in ${Math.ceil(decision.retryAfterMs / 1000)}s`, { retryAfterMs: decision.retryAfterMs });
+    throw rateLimitError(key, kind, limit, decision.retryAfterMs);
+  }
+
+  /** The key's windows as rate lines, for a ledger that admits them with the budgets in one step. */
+  function rateLines(key: VirtualKey | undefined, windows: ReadonlyArray<[RateKind, number | null, number]>): Array<{ kind: RateKind; line: RateLine }> {
+    if (!key) return [];
+    const lines: Array<{ kind: RateKind; line: RateLine }> = [];
+    for (const [kind, limit, cost] of windows) if (limit !== null) lines.push({ kind, line: { key: `${key.id}:${kind}`, limit, cost, windowMs: 60_000 } });
+    return lines;
   }
 
   /**
@@ -142,10 +187,17 @@ export async function createControls(options: ControlsOptions): Promise<Controls
     return worst ?? 0;
   }
 
-  /** Reserves the worst case on every budget that applies, or refuses (429) naming the first that cannot take it. */
-  async function reserveBudgets(ctx: GatewayContext, owners: BudgetOwner[], worstCostNano: number, worstTokens: number, key: VirtualKey | undefined, routeName: string | undefined): Promise<Reservation[]> {
+  /**
+   * Reserves the worst case on every budget that applies, or refuses (429) naming the first
+   * that cannot take it. A shared ledger also takes the key's windows (`rates`) in that step.
+   */
+  async function reserveBudgets(ctx: GatewayContext, owners: BudgetOwner[], worstCostNano: number, worstTokens: number, key: VirtualKey | undefined, routeName: string | undefined, rates: Array<{ kind: RateKind; line: RateLine }> = []): Promise<Reservation[]> {
     const reservations = planReservations({ owners, at: now(), worstCostNano, worstTokens });
-    const result = await ledger.reserve(reservations.map((r) => r.line));
+    const result = await ledger.reserve(reservations.map((r) => r.line), { id: ctx.requestId, rates: rates.map((r) => r.line) });
+    if (result.rate && key) {
+      const rate = rates[result.rate.index];
+      if (rate) throw rateLimitError(key, rate.kind, rate.line.limit, result.rate.retryAfterMs);
+    }
     if (!result.ok) {
       const index = result.failedIndex ?? 0;
       const failed = reservations[index];
@@ -166,10 +218,10 @@ export async function createControls(options: ControlsOptions): Promise<Controls
   }
 
   /** Settles each reservation to what the call cost; a call of unknown cost keeps its worst case, never zero. */
-  function settleBudgets(reservations: Reservation[], costNano: number | null | undefined, totalTokens: number): void {
+  function settleBudgets(ctx: GatewayContext, reservations: Reservation[], costNano: number | null | undefined, totalTokens: number): void {
     if (reservations.length === 0) return;
-    const settle: SettleLine[] = reservations.map((r) => ({ scope: r.line.scope, reserved: r.line.amount, actual: r.spec.kind === 'usd' ? (costNano === null ? r.line.amount : costNano ?? 0) : totalTokens }));
-    ledger.settle(settle).catch((error: unknown) => log.error({ err: error }, 'budget settle failed'));
+    const settle: SettleLine[] = reservations.map((r) => ({ scope: r.line.scope, reserved: r.line.amount, actual: r.spec.kind === 'usd' ? (costNano === null ? r.line.amount : costNano ?? 0) : totalTokens, ttlMs: r.line.ttlMs }));
+    ledger.settle(settle, { id: ctx.requestId }).catch((error: unknown) => log.error({ err: error }, 'budget settle failed'));
   }
 
   const chatControls: ChatControls = {
@@ -200,11 +252,12 @@ export async function createControls(options: ControlsOptions): Promise<Controls
         // Route budgets belong to chat routes; an embedding spends from the key's budgets.
         const owners = key && key.budgets.length > 0 ? [keyBudgetOwner(key)] : [];
         const inputTokens = (key && key.tpm !== null) || owners.length > 0 ? options.runtime.estimateEmbeddingTokens(request, deployment) : 0;
-        if (key) {
+        if (key && !ledger.admitsRates) {
           await checkRate(key, 'rpm', key.rpm, 1);
           await checkRate(key, 'tpm', key.tpm, inputTokens);
         }
-        if (owners.length > 0) reservations = await reserveBudgets(ctx, owners, worstCaseOverChain(owners, [deployment], inputTokens, 0), inputTokens, key, undefined);
+        const rates = ledger.admitsRates ? rateLines(key, [['rpm', key?.rpm ?? null, 1], ['tpm', key?.tpm ?? null, inputTokens]]) : [];
+        if (owners.length > 0 || rates.length > 0 || admitAll) reservations = await reserveBudgets(ctx, owners, owners.length > 0 ? worstCaseOverChain(owners, [deployment], inputTokens, 0) : 0, inputTokens, key, undefined, rates);
       } catch (error) {
         const refused = toArbiterError(error, ctx.requestId);
         record(ctx, { ...entry, outcome: { status: refused.status, errorCode: refused.code, deployment, attempts: [], retries: 0, fallbacks: 0, streamed: false } });
@@ -215,7 +268,7 @@ export async function createControls(options: ControlsOptions): Promise<Controls
         finish(outcome) {
           if (finished) return;
           finished = true;
-          settleBudgets(reservations, outcome.costNano, outcome.usage?.prompt_tokens ?? 0);
+          settleBudgets(ctx, reservations, outcome.costNano, outcome.usage?.prompt_tokens ?? 0);
           record(ctx, { ...entry, outcome });
         },
       };
@@ -232,11 +285,15 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       // Thinking bought with reasoning_effort bills beyond the caller's cap on some providers.
       const maxTokens = (requestedMaxTokens(request) ?? defaultMaxTokens) + reasoningBudgetTokens(request);
 
-      if (key) {
+      const hasTools = request.tools !== undefined && request.tools.length > 0;
+      if (key && !ledger.admitsRates) {
         await checkRate(key, 'rpm', key.rpm, 1);
         await checkRate(key, 'tpm', key.tpm, promptTokens + (requestedMaxTokens(request) ?? 0));
-        if (request.tools && request.tools.length > 0) await checkRate(key, 'tool_calls', key.toolCallsPerMinute, 0);
+        if (hasTools) await checkRate(key, 'tool_calls', key.toolCallsPerMinute, 0);
       }
+      const rates = ledger.admitsRates
+        ? rateLines(key, [['rpm', key?.rpm ?? null, 1], ['tpm', key?.tpm ?? null, promptTokens + (requestedMaxTokens(request) ?? 0)], ['tool_calls', hasTools ? key?.toolCallsPerMinute ?? null : null, 0]])
+        : [];
 
       const allowedTools = key?.allowedTools ?? null;
       const stripped = stripTools(request, allowedTools);
@@ -256,9 +313,11 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       const cached = keyOfCache ? cache.get(keyOfCache) : undefined;
       if (keyOfCache && !cached) ctx.responseHeaders['x-arbiter-cache'] = 'miss';
 
-      // Budgets: reserve the worst case unless the answer comes from the cache.
-      const reservations = !cached && owners.length > 0
-        ? await reserveBudgets(ctx, owners, worstCaseOverChain(owners, target.chain, promptTokens, maxTokens), promptTokens + maxTokens, key, target.routeName)
+      // Budgets: reserve the worst case unless the answer comes from the cache (a shared
+      // ledger counts the windows in the same step, cache hit or not).
+      const budgeted = !cached && owners.length > 0;
+      const reservations = budgeted || rates.length > 0 || admitAll
+        ? await reserveBudgets(ctx, budgeted ? owners : [], budgeted ? worstCaseOverChain(owners, target.chain, promptTokens, maxTokens) : 0, promptTokens + maxTokens, key, target.routeName, rates)
         : [];
 
       let finished = false;
@@ -280,7 +339,7 @@ export async function createControls(options: ControlsOptions): Promise<Controls
           finished = true;
           const usage = outcome.usage ?? outcome.response?.usage;
           const totalTokens = usage ? usage.prompt_tokens + usage.completion_tokens : 0;
-          settleBudgets(reservations, outcome.costNano, totalTokens);
+          settleBudgets(ctx, reservations, outcome.costNano, totalTokens);
           if (key && !outcome.cacheHit) {
             // Counted only under a limit: a streamed response is rebuilt to count them.
             const toolCalls = key.toolCallsPerMinute === null ? 0 : outcome.response?.choices.reduce((sum, choice) => sum + (choice.message.tool_calls?.length ?? 0), 0) ?? 0;
@@ -386,8 +445,10 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       closing ??= (async () => {
         keys.close();
         await audit.close();
+        await sink?.close();
         await ledger.close();
         await limiter.close();
+        if (sinkRedis) sinkRedis.disconnect();
         if (redis) await redis.quit().catch(() => undefined);
       })();
       return closing;

@@ -205,14 +205,14 @@ test('route budget race: 200 concurrent requests, exactly what fits is admitted 
   const route = `race-${randomBytes(6).toString('hex')}`;
   const { store, cleanup } = await openTestStore('sqlite');
   const config = parseConfig({ routes: { [route]: { budgets: ['0.01usd/month'] } } }, {});
-  const controls = await createControls({ store, config, env: {}, runtime, redisUrl: 'redis://127.0.0.1:6379' });
-  let keyId: string | undefined;
+  const redisPrefix = `arbiter-test:${randomBytes(6).toString('hex')}:`;
+  const controls = await createControls({ store, config, env: {}, runtime, redisUrl: 'redis://127.0.0.1:6379', redisPrefix });
   try {
-    keyId = await race(controls, config, route);
+    await race(controls, config, route);
   } finally {
     await controls.close();
-    const scopes = [...await probe.keys(`arbiter:budget:route:${route}:*`), ...(keyId ? await probe.keys(`arbiter:budget:key:${keyId}:*`) : [])];
-    if (scopes.length > 0) await probe.del(...scopes);
+    const written = await probe.keys(`${redisPrefix}*`);
+    if (written.length > 0) await probe.del(...written);
     await probe.quit();
     await cleanup();
   }

@@ -5,10 +5,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { evalsMigration } from './001-evals.js';
 import { controlsMigration } from './002-controls.js';
+import { scaleoutMigration } from './006-scaleout.js';
 
 const migrations: Record<string, Migration> = {
   '001-evals': evalsMigration,
   '002-controls': controlsMigration,
+  '006-scaleout': scaleoutMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
