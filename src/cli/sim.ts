@@ -18,7 +18,8 @@ export function registerSimCommand(program: Command): void {
     .option('--latency-scale <scale>', 'multiply modelled latency (0 = none)', number, 1)
     .option('--error-rate <rate>', 'fraction of calls that fail with a 500', number, 0)
     .option('--rate-limit-rate <rate>', 'fraction of calls that get a 429', number, 0)
-    .action(async (options: { port: number; host: string; seed: number; latencyScale: number; errorRate: number; rateLimitRate: number }) => {
+    .option('--call-log <file>', 'append one JSON line per answer served (tokens, true cost, x-sim-tag)')
+    .action(async (options: { port: number; host: string; seed: number; latencyScale: number; errorRate: number; rateLimitRate: number; callLog?: string }) => {
       // Imported here so other commands (serve) do not load the simulator and its tokenizer.
       const { startSimulator } = await import('../sim/server.js');
       const sim = await startSimulator({
@@ -27,6 +28,7 @@ export function registerSimCommand(program: Command): void {
         seed: options.seed,
         latencyScale: options.latencyScale,
         faults: { errorRate: options.errorRate, rateLimitRate: options.rateLimitRate },
+        callLog: options.callLog,
       });
       console.log('SIMULATED models — results say nothing about real models.');
       console.log(`Models: ${SIM_SLATE.map((model) => model.id).join(', ')}`);

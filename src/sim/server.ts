@@ -13,6 +13,8 @@ import { geminiEmbeddings, geminiWire, parseGemini } from './gemini-wire.js';
 import { embeddings, modelList, openAiWire, parseOpenAi } from './openai-wire.js';
 import { hashParts, hexId, SeededRandom } from './random.js';
 import { findSimModel, type SimModelProfile } from './slate.js';
+import { tokenCostNano } from '../core/money.js';
+import { createWriteStream } from 'node:fs';
 import { completionTokensOf, type ParseResult, type WireFormat } from './wire.js';
 
 export interface SimOptions {
@@ -25,6 +27,22 @@ export interface SimOptions {
   modelFaults?: Record<string, Partial<SimFaults>>;
   /** Also apply each model profile's own error / 429 rates (default: off). */
   profileFaults?: boolean;
+  /**
+   * Appends one JSON line per answer served in full: model, tokens, its true cost at the
+   * simulator's own prices, and the request's `x-sim-tag` header. Tests reconcile a
+   * gateway's books against it.
+   */
+  callLog?: string;
+}
+
+/** One line of the call log. */
+export interface SimCallRecord {
+  at: number;
+  model: string;
+  tag: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  costNano: number;
 }
 
 export interface RunningSimulator {
@@ -80,6 +98,19 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
   const baseFaults: SimFaults = { ...NO_FAULTS, ...options.faults };
   const counters = new Map<string, number>();
   const sockets = new Set<Socket>();
+  const callLog = options.callLog ? createWriteStream(options.callLog, { flags: 'a' }) : undefined;
+
+  function logCall(req: IncomingMessage, profile: SimModelProfile, answers: readonly NeutralAnswer[]): void {
+    if (!callLog) return;
+    const promptTokens = answers[0]?.promptTokens ?? 0;
+    const completionTokens = completionTokensOf(answers);
+    const tag = req.headers['x-sim-tag'];
+    const record: SimCallRecord = {
+      at: Date.now(), model: profile.id, tag: typeof tag === 'string' ? tag : null, promptTokens, completionTokens,
+      costNano: tokenCostNano(promptTokens, profile.price.input) + tokenCostNano(completionTokens, profile.price.output),
+    };
+    callLog.write(`${JSON.stringify(record)}\n`);
+  }
   let responseCounter = 0;
 
   function faultsFor(profile: SimModelProfile): SimFaults {
@@ -137,7 +168,9 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
         res.socket?.destroy();
         return;
       }
-      return send(res, 200, body, requestIdHeader);
+      send(res, 200, body, requestIdHeader);
+      logCall(req, profile, answers);
+      return;
     }
 
     const frames = wire.stream(answers, ctx);
@@ -163,6 +196,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
       if (timing.perFrameMs > 0 && i < frames.length - 1) await sleep(timing.perFrameMs);
     }
     res.end();
+    logCall(req, profile, answers);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -253,10 +287,13 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
   return {
     url: `http://${urlHost}:${port}`,
     port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-      server.closeAllConnections();
-    }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
+      });
+      if (callLog) await new Promise<void>((resolve) => callLog.end(() => resolve()));
+    },
   };
 }
