@@ -223,3 +223,22 @@ test('redis down: reserve fails closed with admission_unavailable (503)', { skip
     await f.close();
   }
 });
+
+test('restart: a live replica declares its open reservations the ledger has not seen yet, so the rebuild holds them', { skip: !await redisServerAvailable() }, async () => {
+  const f = await fixture();
+  try {
+    await f.admission.rebuild();
+    await f.admission.reserve([line('i', 1000, 400)], { id: 'in-flight' });
+    // Redis dies before the ledger sink has read the reservation.
+    await server?.restart();
+    await waitForRedis(f.redis, 5_000);
+    await f.admission.tick();
+    assert.equal(await f.redis.exists(`${f.prefix}ready`), 1);
+    assert.equal(await f.admission.usage('i'), 400);
+    assert.equal((await f.admission.reserve([line('i', 1000, 700)], { id: 'too-big' })).ok, false);
+    await f.admission.settle([{ scope: 'i', reserved: 400, actual: 250, ttlMs: 3_600_000 }], { id: 'in-flight' });
+    assert.equal(await f.admission.usage('i'), 250);
+  } finally {
+    await f.close();
+  }
+});

@@ -53,6 +53,8 @@ export class RedisAdmission implements BudgetLedger {
   private readonly prefix: string;
   private readonly doneTtlMs: number;
   private readonly pending = new Map<string, SettleLine[]>();
+  /** This replica's open reservations: re-declared to a rebuild, whose ledger may miss the newest. */
+  private readonly inflight = new Map<string, { lines: BudgetLine[]; leaseExpiresAt: number }>();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private rebuilding: Promise<boolean> | undefined;
@@ -66,7 +68,7 @@ export class RedisAdmission implements BudgetLedger {
   /** Starts the reaper/health loop (each replica runs one; every step is idempotent). */
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => { this.tick().catch(() => undefined); }, this.options.tickMs ?? 1_000);
+    this.timer = setInterval(() => { this.tick().catch(() => undefined); }, this.options.tickMs ?? 250);
     this.timer.unref();
   }
 
@@ -97,6 +99,7 @@ export class RedisAdmission implements BudgetLedger {
       return { ok: false, used: [], rate: { index, retryAfterMs: decision.retryAfterMs } };
     }
     const used = values.slice(2).map(toNumber);
+    if (status === 0 && lines.length > 0) this.inflight.set(id, { lines, leaseExpiresAt: Date.now() + this.options.leaseMs });
     return status === 0 ? { ok: true, used } : { ok: false, failedIndex: toNumber(values[1]), used };
   }
 
@@ -104,6 +107,7 @@ export class RedisAdmission implements BudgetLedger {
   async settle(lines: SettleLine[], options: { id?: string } = {}): Promise<void> {
     const id = options.id;
     if (!id || lines.length === 0) return;
+    this.inflight.delete(id);
     try {
       if (await this.settleOnce(id, lines) !== 'not_ready') return;
     } catch (error) {
@@ -134,7 +138,10 @@ export class RedisAdmission implements BudgetLedger {
   tick(): Promise<void> {
     this.ticking ??= (async () => {
       try {
-        if (await this.redis.exists(`${this.prefix}ready`) === 0) await this.rebuild();
+        if (await this.redis.exists(`${this.prefix}ready`) === 0) {
+          await this.declareInflight();
+          await this.rebuild();
+        }
         while (await this.reap() > 0) { /* drain a backlog in rounds */ }
         for (const [id, lines] of [...this.pending]) {
           if (await this.settleOnce(id, lines) === 'not_ready') break;
@@ -147,6 +154,20 @@ export class RedisAdmission implements BudgetLedger {
       }
     })();
     return this.ticking;
+  }
+
+  /**
+   * Redis came back empty: the ledger lacks reservations whose stream entries were lost with
+   * it. Each live replica declares its own open ones, which the rebuild adds to the ledger's.
+   */
+  private async declareInflight(): Promise<void> {
+    const now = Date.now();
+    const staged: string[] = [];
+    for (const [id, lease] of this.inflight) {
+      if (lease.leaseExpiresAt <= now) this.inflight.delete(id);
+      else staged.push(id, JSON.stringify(lease));
+    }
+    if (staged.length > 0) await this.redis.hset(`${this.prefix}declared`, ...staged);
   }
 
   /** Settles waiting for Redis (tests and shutdown read it). */
@@ -176,6 +197,13 @@ export class RedisAdmission implements BudgetLedger {
       const now = Date.now();
       const totals = await settledTotals(this.options.store.db, now);
       const leases = await openLeases(this.options.store.db);
+      const known = new Set(leases.map((lease) => lease.reservationId));
+      const declared = await this.redis.hgetall(`${this.prefix}declared`);
+      for (const [id, text] of Object.entries(declared)) {
+        if (known.has(id)) continue;
+        const lease = JSON.parse(text) as { lines: BudgetLine[]; leaseExpiresAt: number };
+        leases.push({ reservationId: id, openedAt: now, leaseExpiresAt: lease.leaseExpiresAt, lines: lease.lines.map((line) => ({ scope: line.scope, reserved: line.amount, ttlMs: line.ttlMs })) });
+      }
       const held = new Map<string, { amount: number; ttlMs: number }>();
       let batch = this.redis.multi();
       let queued = 0;
@@ -206,6 +234,7 @@ export class RedisAdmission implements BudgetLedger {
         batch.set(`${this.prefix}held:${scope}`, String(sum.amount), 'PX', sum.ttlMs);
         await flushIfFull();
       }
+      batch.del(`${this.prefix}declared`);
       batch.set(readyKey, JSON.stringify({ rebuiltAt: now, scopes: totals.length, leases: leases.length }));
       await batch.exec();
       return true;
