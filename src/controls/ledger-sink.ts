@@ -99,7 +99,7 @@ export class LedgerSink {
     while (this.running) {
       try {
         await this.ensureGroup();
-        if (Date.now() - lastClaim >= (this.options.claimIdleMs ?? 10_000) / 2) {
+        if (Date.now() - lastClaim >= (this.options.claimIdleMs ?? 5_000) / 2) {
           lastClaim = Date.now();
           await this.claimStale();
         }
@@ -127,7 +127,7 @@ export class LedgerSink {
   private async claimStale(): Promise<void> {
     let cursor = '0-0';
     do {
-      const reply = await this.options.redis.call('XAUTOCLAIM', this.stream, GROUP, this.consumer, this.options.claimIdleMs ?? 10_000, cursor, 'COUNT', this.options.batchSize ?? 500) as [string, Array<StreamEntry | null>];
+      const reply = await this.options.redis.call('XAUTOCLAIM', this.stream, GROUP, this.consumer, this.options.claimIdleMs ?? 5_000, cursor, 'COUNT', this.options.batchSize ?? 500) as [string, Array<StreamEntry | null>];
       cursor = reply[0];
       await this.commit(reply[1].filter((entry): entry is StreamEntry => Array.isArray(entry)));
     } while (cursor !== '0-0' && this.running);

@@ -44,7 +44,7 @@ end
 /**
  * ARGV: prefix, id, leaseMs, nBudget, nRate, then per budget line (scope, limit, amount,
  * ttlMs), then per rate line (key, limit, cost, windowMs).
- * Reply: {0, 0, used...} admitted | {1, index, used...} budget | {2, index, current,
+ * Reply: {0, now, used...} admitted (now: the Redis time its windows were taken at) | {1, index, used...} budget | {2, index, current,
  * previous, elapsed} rate | {3} counters not rebuilt yet | {4} id already reserved.
  */
 export const reserveLua = `${common}
@@ -122,7 +122,7 @@ if nb > 0 then
   redis.call('ZADD', p .. 'leases', expires, id)
   redis.call('XADD', p .. 'ledger', '*', 'type', 'reserve', 'id', id, 'at', now, 'exp', expires, 'lines', cjson.encode(lines))
 end
-local out = { 0, 0 }
+local out = { 0, now }
 for j = 1, nb do out[#out + 1] = used[j] end
 return out
 `;
@@ -201,4 +201,31 @@ if (allowed == 1 or ARGV[6] == '1') and cost > 0 then
   redis.call('PEXPIRE', current_key, window * 2)
 end
 return { allowed, current, previous, elapsed }
+`;
+
+/**
+ * A reservation the SQL ledger still holds open while Redis has neither its lease nor its
+ * settled marker (its stream entries and lease died with a Redis restart, after the rebuild
+ * had read the ledger): charged at the reserved amount, like any lease nobody settled.
+ * ARGV: prefix, id, doneTtlMs, n, then per line (scope, reserved, ttlMs).
+ * Reply: 0 still leased (the lease reaper owns it) | 1 already settled | 2 charged | 3 not ready.
+ */
+export const chargeLostLua = `${common}
+local p = ARGV[1]
+local id = ARGV[2]
+if redis.call('EXISTS', p .. 'ready') == 0 then return 3 end
+if redis.call('EXISTS', p .. 'lease:' .. id) == 1 then return 0 end
+if redis.call('EXISTS', p .. 'done:' .. id) == 1 then return 1 end
+local now = now_ms()
+local lines = {}
+for i = 1, tonumber(ARGV[4]) do
+  local at = 4 + (i - 1) * 3
+  local spent_key = p .. 'spent:' .. ARGV[at + 1]
+  redis.call('INCRBY', spent_key, ARGV[at + 2])
+  redis.call('PEXPIRE', spent_key, ARGV[at + 3])
+  lines[i] = { ARGV[at + 1], ARGV[at + 2], ARGV[at + 2], ARGV[at + 3] }
+end
+redis.call('SET', p .. 'done:' .. id, '1', 'PX', ARGV[3])
+redis.call('XADD', p .. 'ledger', '*', 'type', 'settle', 'id', id, 'at', now, 'how', 'reaped', 'lines', cjson.encode(lines))
+return 2
 `;

@@ -242,3 +242,41 @@ test('restart: a live replica declares its open reservations the ledger has not 
     await f.close();
   }
 });
+
+test('ledger reaper: an open ledger row Redis knows nothing of is charged its reservation once, by any replica', { skip: !await redisServerAvailable() }, async () => {
+  const f = await fixture({ leaseMs: 10 });
+  try {
+    await f.admission.rebuild();
+    await f.admission.reserve([line('g', 1000, 100)], { id: 'ghost' });
+    await drainSink(f);
+    // Redis restarts after the rebuild read the ledger: the row stays open, no lease anywhere.
+    await f.redis.del(`${f.prefix}lease:ghost`, `${f.prefix}held:g`);
+    await f.redis.zrem(`${f.prefix}leases`, 'ghost');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(await f.admission.reapLedger(0), 1);
+    assert.equal(await f.admission.reapLedger(0), 0, 'the settled marker stops a second charge');
+    assert.equal(await f.admission.usage('g'), 100);
+    await drainSink(f);
+    const rows = await ledgerEntries(f.store.db);
+    assert.deepEqual(rows.map((row) => [row.actual, row.state]), [[100, 'reaped']]);
+  } finally {
+    await f.close();
+  }
+});
+
+test('restart: rate windows are declared by the replicas that counted them, so a restart does not open a fresh window', { skip: !await redisServerAvailable() }, async () => {
+  const f = await fixture();
+  try {
+    await f.admission.rebuild();
+    const rpm = { key: 'k:rpm', limit: 3, cost: 1, windowMs: 60_000 };
+    for (let index = 0; index < 3; index++) assert.equal((await f.admission.reserve([], { id: `w${index}`, rates: [rpm] })).ok, true);
+    await server?.restart();
+    await waitForRedis(f.redis, 5_000);
+    await f.admission.tick();
+    const after = await f.admission.reserve([], { id: 'w3', rates: [rpm] });
+    assert.equal(after.ok, false);
+    assert.equal(after.rate?.index, 0);
+  } finally {
+    await f.close();
+  }
+});

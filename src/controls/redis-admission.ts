@@ -10,15 +10,21 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ArbiterError } from '../core/errors.js';
 import type { Store } from '../store/database.js';
-import { openLeases, settledTotals } from '../store/budget-ledger.js';
+import { applyLedgerWrites, openLeases, settledTotals, type LedgerWrite } from '../store/budget-ledger.js';
 import type { BudgetLedger, BudgetLine, RateLine, ReserveOptions, ReserveResult, SettleLine } from './budget.js';
 import { slidingWindowDecision } from './rate-limit.js';
 import { RedisScript, type RedisReply } from './redis-script.js';
-import { reapLua, reserveLua, settleLua } from './redis-admission-lua.js';
+import { chargeLostLua, reapLua, reserveLua, settleLua } from './redis-admission-lua.js';
 
 const reserveScript = new RedisScript(reserveLua);
 const settleScript = new RedisScript(settleLua);
 const reapScript = new RedisScript(reapLua);
+const chargeLostScript = new RedisScript(chargeLostLua);
+
+/** How long this replica remembers its own settles, to declare them to a rebuild whose ledger lags. */
+const RECENT_MS = 120_000;
+
+type Declared = { kind: 'open'; lines: BudgetLine[]; leaseExpiresAt: number } | { kind: 'settled'; lines: SettleLine[] };
 
 export interface RedisAdmissionOptions {
   redis: Redis;
@@ -55,6 +61,12 @@ export class RedisAdmission implements BudgetLedger {
   private readonly pending = new Map<string, SettleLine[]>();
   /** This replica's open reservations: re-declared to a rebuild, whose ledger may miss the newest. */
   private readonly inflight = new Map<string, { lines: BudgetLine[]; leaseExpiresAt: number }>();
+  /** This replica's settles of the last RECENT_MS (the ledger sink may not have written them when Redis dies). */
+  private readonly recent = new Map<string, { lines: SettleLine[]; at: number }>();
+  private lastLedgerReap = 0;
+  /** What this replica added to each rate window (`key`, window index): declared to a rebuild, the ledger has no windows. */
+  private readonly windows = new Map<string, { key: string; index: number; windowMs: number; added: number }>();
+  private readonly replicaId = randomUUID();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private rebuilding: Promise<boolean> | undefined;
@@ -100,6 +112,7 @@ export class RedisAdmission implements BudgetLedger {
     }
     const used = values.slice(2).map(toNumber);
     if (status === 0 && lines.length > 0) this.inflight.set(id, { lines, leaseExpiresAt: Date.now() + this.options.leaseMs });
+    if (status === 0) this.countWindows(rates, toNumber(values[1]));
     return status === 0 ? { ok: true, used } : { ok: false, failedIndex: toNumber(values[1]), used };
   }
 
@@ -109,7 +122,10 @@ export class RedisAdmission implements BudgetLedger {
     if (!id || lines.length === 0) return;
     this.inflight.delete(id);
     try {
-      if (await this.settleOnce(id, lines) !== 'not_ready') return;
+      if (await this.settleOnce(id, lines) !== 'not_ready') {
+        this.recent.set(id, { lines, at: Date.now() });
+        return;
+      }
     } catch (error) {
       this.options.onError?.(error, 'settle');
     }
@@ -146,6 +162,16 @@ export class RedisAdmission implements BudgetLedger {
         for (const [id, lines] of [...this.pending]) {
           if (await this.settleOnce(id, lines) === 'not_ready') break;
           this.pending.delete(id);
+          this.recent.set(id, { lines, at: Date.now() });
+        }
+        const now = Date.now();
+        for (const [id, entry] of this.recent) {
+          if (entry.at > now - RECENT_MS) break;
+          this.recent.delete(id);
+        }
+        if (now - this.lastLedgerReap >= 5_000) {
+          this.lastLedgerReap = now;
+          await this.reapLedger();
         }
       } catch (error) {
         this.options.onError?.(error, 'tick');
@@ -154,6 +180,22 @@ export class RedisAdmission implements BudgetLedger {
       }
     })();
     return this.ticking;
+  }
+
+  private countWindows(rates: readonly RateLine[], redisNow: number): void {
+    for (const rate of rates) {
+      if (rate.cost <= 0) continue;
+      const index = Math.floor(redisNow / rate.windowMs);
+      const id = `${rate.key}|${index}`;
+      const window = this.windows.get(id);
+      if (window) window.added += Math.round(rate.cost);
+      else this.windows.set(id, { key: rate.key, index, windowMs: rate.windowMs, added: Math.round(rate.cost) });
+    }
+    if (this.windows.size > 10_000) this.pruneWindows(redisNow);
+  }
+
+  private pruneWindows(now: number): void {
+    for (const [id, window] of this.windows) if (window.index < Math.floor(now / window.windowMs) - 1) this.windows.delete(id);
   }
 
   /**
@@ -165,9 +207,58 @@ export class RedisAdmission implements BudgetLedger {
     const staged: string[] = [];
     for (const [id, lease] of this.inflight) {
       if (lease.leaseExpiresAt <= now) this.inflight.delete(id);
-      else staged.push(id, JSON.stringify(lease));
+      else staged.push(id, JSON.stringify({ kind: 'open', ...lease } satisfies Declared));
     }
-    if (staged.length > 0) await this.redis.hset(`${this.prefix}declared`, ...staged);
+    for (const [id, entry] of this.recent) staged.push(id, JSON.stringify({ kind: 'settled', lines: entry.lines } satisfies Declared));
+    for (let index = 0; index < staged.length; index += 1_000) await this.redis.hset(`${this.prefix}declared`, ...staged.slice(index, index + 1_000));
+    // Per replica, so declaring again (every tick until the rebuild) overwrites instead of adding.
+    this.pruneWindows(now);
+    const windows: Array<string | number> = [];
+    for (const window of this.windows.values()) windows.push(`${this.replicaId}|${window.key}|${window.index}|${window.windowMs}`, window.added);
+    if (windows.length > 0) await this.redis.hset(`${this.prefix}declared-windows`, ...windows);
+  }
+
+  /**
+   * Reservations the SQL ledger holds open past their lease while Redis knows nothing of
+   * them (lost with a Redis restart after the rebuild read the ledger) are charged their
+   * reservation. Any replica may run it: the settled marker makes it idempotent.
+   */
+  async reapLedger(graceMs = 5_000): Promise<number> {
+    const leases = await openLeases(this.options.store.db, { expiredBefore: Date.now() - graceMs, limit: 2_000 });
+    let charged = 0;
+    for (const lease of leases) {
+      const args: Array<string | number> = [this.prefix, lease.reservationId, this.doneTtlMs, lease.lines.length];
+      for (const line of lease.lines) args.push(line.scope, line.reserved, line.ttlMs);
+      const status = toNumber(await chargeLostScript.run(this.redis, [], args));
+      if (status === 3) break;
+      if (status === 2) charged++;
+    }
+    return charged;
+  }
+
+  /** The live replicas' window counts summed per `key|index|windowMs`. */
+  private async declaredWindows(): Promise<Map<string, number>> {
+    const sums = new Map<string, number>();
+    for (const [field, added] of Object.entries(await this.redis.hgetall(`${this.prefix}declared-windows`))) {
+      const window = field.slice(field.indexOf('|') + 1);
+      sums.set(window, (sums.get(window) ?? 0) + Number(added));
+    }
+    return sums;
+  }
+
+  /** What live replicas declared, written to the ledger so it is complete before it is read. */
+  private async applyDeclared(now: number): Promise<void> {
+    const declared = await this.redis.hgetall(`${this.prefix}declared`);
+    const writes: LedgerWrite[] = [];
+    for (const [id, text] of Object.entries(declared)) {
+      const entry = JSON.parse(text) as Declared;
+      if (entry.kind === 'open') {
+        for (const line of entry.lines) writes.push({ type: 'reserve', row: { reservationId: id, scope: line.scope, reserved: Math.round(line.amount), openedAt: now, leaseExpiresAt: entry.leaseExpiresAt, expiresAt: now + line.ttlMs } });
+      } else {
+        for (const line of entry.lines) writes.push({ type: 'settle', row: { reservationId: id, scope: line.scope, reserved: Math.round(line.reserved), actual: Math.round(line.actual), state: 'settled', settledAt: now, expiresAt: now + (line.ttlMs ?? 86_400_000) } });
+      }
+    }
+    await applyLedgerWrites(this.options.store.db, writes);
   }
 
   /** Settles waiting for Redis (tests and shutdown read it). */
@@ -195,15 +286,9 @@ export class RedisAdmission implements BudgetLedger {
       const delay = this.options.rebuildDelayMs ?? 1_000;
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       const now = Date.now();
+      await this.applyDeclared(now);
       const totals = await settledTotals(this.options.store.db, now);
       const leases = await openLeases(this.options.store.db);
-      const known = new Set(leases.map((lease) => lease.reservationId));
-      const declared = await this.redis.hgetall(`${this.prefix}declared`);
-      for (const [id, text] of Object.entries(declared)) {
-        if (known.has(id)) continue;
-        const lease = JSON.parse(text) as { lines: BudgetLine[]; leaseExpiresAt: number };
-        leases.push({ reservationId: id, openedAt: now, leaseExpiresAt: lease.leaseExpiresAt, lines: lease.lines.map((line) => ({ scope: line.scope, reserved: line.amount, ttlMs: line.ttlMs })) });
-      }
       const held = new Map<string, { amount: number; ttlMs: number }>();
       let batch = this.redis.multi();
       let queued = 0;
@@ -234,7 +319,12 @@ export class RedisAdmission implements BudgetLedger {
         batch.set(`${this.prefix}held:${scope}`, String(sum.amount), 'PX', sum.ttlMs);
         await flushIfFull();
       }
-      batch.del(`${this.prefix}declared`);
+      for (const [window, added] of await this.declaredWindows()) {
+        const [key, index, windowMs] = window.split('|');
+        batch.set(`${this.prefix}rate:${key}:${index}`, String(added), 'PX', Number(windowMs) * 2);
+        await flushIfFull();
+      }
+      batch.del(`${this.prefix}declared`, `${this.prefix}declared-windows`);
       batch.set(readyKey, JSON.stringify({ rebuiltAt: now, scopes: totals.length, leases: leases.length }));
       await batch.exec();
       return true;

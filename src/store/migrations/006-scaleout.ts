@@ -19,7 +19,7 @@ export const scaleoutMigration: Migration = {
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('budget_ledger_pk', ['reservation_id', 'scope'])
       .execute();
-    await db.schema.createIndex('budget_ledger_scope_state').on('budget_ledger').columns(['scope', 'state']).execute();
+    await db.schema.createIndex('budget_ledger_state_lease').on('budget_ledger').columns(['state', 'lease_expires_at']).execute();
   },
   async down(db: AnyDb) {
     await db.schema.dropTable('budget_ledger').ifExists().execute();
