@@ -179,13 +179,16 @@ end
 return #ids
 `;
 
-/** Sliding-window add on Redis' clock. ARGV: prefix, key, limit, cost, windowMs, force. Reply: {allowed, current, previous, elapsed}. */
+/**
+ * Sliding-window add on Redis' clock. ARGV: prefix, key, limit, cost, windowMs, force, and
+ * optionally a clock (tests). Reply: {allowed, current, previous, elapsed}.
+ */
 export const rateLua = `${common}
 local p = ARGV[1]
 local limit = tonumber(ARGV[3])
 local cost = tonumber(ARGV[4])
 local window = tonumber(ARGV[5])
-local now = now_ms()
+local now = tonumber(ARGV[7]) or now_ms()
 local index = math.floor(now / window)
 local elapsed = now - index * window
 local current_key = p .. 'rate:' .. ARGV[2] .. ':' .. string.format('%d', index)
@@ -196,8 +199,9 @@ local needed = cost
 if needed == 0 then needed = 1 end
 local allowed = 0
 if previous * weight + current + needed <= limit then allowed = 1 end
-if (allowed == 1 or ARGV[6] == '1') and cost > 0 then
-  redis.call('INCRBY', current_key, ARGV[4])
+if (allowed == 1 or ARGV[6] == '1') and cost ~= 0 then
+  -- A negative cost (forced) returns what a reservation did not use, never below zero.
+  if redis.call('INCRBY', current_key, ARGV[4]) < 0 then redis.call('SET', current_key, '0') end
   redis.call('PEXPIRE', current_key, window * 2)
 end
 return { allowed, current, previous, elapsed }

@@ -44,10 +44,13 @@ export async function waitForRedis(redis: Redis, timeoutMs = 2_000): Promise<boo
 
 export class RedisRateLimiter implements RateLimiter {
   /** `prefix` is the deployment's key prefix (`arbiter:`); windows live under `<prefix>rate:`. */
-  constructor(private readonly redis: Redis, private readonly prefix = 'arbiter:', private readonly windowMs = 60_000) {}
+  /** `now` replaces Redis' clock (tests only: every replica must count on one clock). */
+  constructor(private readonly redis: Redis, private readonly prefix = 'arbiter:', private readonly windowMs = 60_000, private readonly now?: () => number) {}
 
   async consume(key: string, limit: number, cost: number, options: { force?: boolean } = {}): Promise<RateDecision> {
-    const result = await rateScript.run(this.redis, [], [this.prefix, key, limit, Math.round(cost), this.windowMs, options.force ? '1' : '0']) as number[];
+    const args: Array<string | number> = [this.prefix, key, limit, Math.round(cost), this.windowMs, options.force ? '1' : '0'];
+    if (this.now) args.push(Math.floor(this.now()));
+    const result = await rateScript.run(this.redis, [], args) as number[];
     if (options.force || result[0] === 1) return { allowed: true, retryAfterMs: 0 };
     return slidingWindowDecision(Number(result[1]), Number(result[2]), Number(result[3]), this.windowMs, limit, cost);
   }

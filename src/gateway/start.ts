@@ -43,6 +43,7 @@ export async function startArbiter(options: StartArbiterOptions): Promise<Runnin
     controls: controls.chatControls,
     middleware: [controls.authMiddleware],
     renderMetrics: controls.renderMetrics,
+    store,
   });
   const server = await listen(listener, config.server.host, config.server.port);
   const banner: string[] = [];

@@ -5,6 +5,7 @@
  */
 import type { EvalTables } from './tables/evals.js';
 import type { ControlTables } from './tables/controls.js';
+import type { IdentifyTables } from './tables/identify.js';
 import type { LedgerTables } from './tables/ledger.js';
 
-export interface Database extends EvalTables, ControlTables, LedgerTables {}
+export interface Database extends EvalTables, ControlTables, IdentifyTables, LedgerTables {}

@@ -5,11 +5,15 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { evalsMigration } from './001-evals.js';
 import { controlsMigration } from './002-controls.js';
+import { entrancesMigration } from './003-entrances.js';
+import { identifyMigration } from './005-identify.js';
 import { scaleoutMigration } from './006-scaleout.js';
 
 const migrations: Record<string, Migration> = {
   '001-evals': evalsMigration,
   '002-controls': controlsMigration,
+  '003-entrances': entrancesMigration,
+  '005-identify': identifyMigration,
   '006-scaleout': scaleoutMigration,
 };
 
