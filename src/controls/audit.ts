@@ -1,10 +1,13 @@
 /**
  * The audit trail: one row per request, written by a batched writer (every 200 ms or 100
- * rows, one transaction per batch). `close()` drains everything queued.
+ * rows, one transaction per batch, which also adds the batch to the hourly rollups).
+ * `close()` drains everything queued.
  */
 import type { Store } from '../store/database.js';
 import type { AuditLogTable } from '../store/tables/controls.js';
 import { BatchInsert } from '../store/batch-insert.js';
+import { writeRollups } from './audit-rollup.js';
+import type { AuditFeed } from './audit-feed.js';
 
 export type AuditRecord = AuditLogTable;
 
@@ -24,6 +27,8 @@ export interface AuditWriterOptions {
   flushMs?: number;
   batchSize?: number;
   onError?: (error: unknown, rows: number) => void;
+  /** Told of every committed batch (live views). */
+  feed?: AuditFeed;
 }
 
 export class AuditWriter {
@@ -64,7 +69,11 @@ export class AuditWriter {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.batchSize);
         try {
-          await this.insert.run(this.store.db, batch);
+          await this.store.db.transaction().execute(async (trx) => {
+            await this.insert.run(trx, batch);
+            await writeRollups(trx, batch);
+          });
+          this.options.feed?.publish(batch);
         } catch (error) {
           this.options.onError?.(error, batch.length);
         }

@@ -3,7 +3,14 @@
  * successful latencies (for the p95 that hedging waits), plus its breaker. The
  * router demotes unhealthy mirrors and skips open breakers.
  */
-import { CircuitBreaker } from './circuit-breaker.js';
+import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
+
+export interface HealthSnapshot {
+  breaker: BreakerState;
+  /** Exponentially weighted share of recent calls that failed. */
+  errorRate: number;
+  samples: number;
+}
 
 const ALPHA = 0.2;
 /** Recent successful latencies kept per deployment; enough for a stable p95. */
@@ -60,6 +67,12 @@ export class HealthTracker {
   /** An attempt that ended with no verdict on the deployment (aborted): frees a half-open probe. */
   release(deployment: string): void {
     this.entry(deployment).breaker.release();
+  }
+
+  /** What the router currently believes of a deployment (undefined until it was called). */
+  snapshot(deployment: string): HealthSnapshot | undefined {
+    const entry = this.entries.get(deployment);
+    return entry ? { breaker: entry.breaker.current(), errorRate: entry.errorRate, samples: entry.samples } : undefined;
   }
 
   /** p95 of recent successful latencies (nearest rank), or undefined while too few are known. */

@@ -15,6 +15,8 @@ export interface AttemptLog {
   errorCode?: string;
   status?: number;
   latencyMs: number;
+  /** When the attempt began, in ms after the chain began: a waterfall needs the backoff gaps too. */
+  startMs?: number;
 }
 
 export interface ChainPolicy extends BackoffPolicy {
@@ -31,6 +33,8 @@ export interface ExecuteChainInput<T> {
   sleep?: (ms: number, signal?: CancelSignal) => Promise<void>;
   random?: () => number;
   now?: () => number;
+  /** The `now()` reading attempts' `startMs` count from (a hedge's second branch shares the first's). */
+  origin?: number;
 }
 
 export interface ChainResult<T> {
@@ -71,6 +75,7 @@ export async function executeChain<T>(input: ExecuteChainInput<T>): Promise<Chai
   const sleep = input.sleep ?? sleepFor;
   const random = input.random ?? Math.random;
   const now = input.now ?? (() => performance.now());
+  const origin = input.origin ?? now();
   const attempts: AttemptLog[] = [];
   const errors: ArbiterError[] = [];
   let retries = 0;
@@ -87,13 +92,13 @@ export async function executeChain<T>(input: ExecuteChainInput<T>): Promise<Chai
       try {
         const value = await input.attempt(deployment, input.signal);
         const latencyMs = now() - started;
-        attempts.push({ deployment: deployment.name, ok: true, latencyMs });
+        attempts.push({ deployment: deployment.name, ok: true, latencyMs, startMs: started - origin });
         input.health?.record(deployment.name, true, latencyMs);
         return { value, deployment, attempts, retries, fallbacks: deploymentsTried - 1 };
       } catch (caught) {
         const error = asArbiterError(caught);
         const latencyMs = now() - started;
-        attempts.push({ deployment: deployment.name, ok: false, errorCode: error.code, status: error.status, latencyMs });
+        attempts.push({ deployment: deployment.name, ok: false, errorCode: error.code, status: error.status, latencyMs, startMs: started - origin });
         if (input.signal?.aborted || error.code === 'client_closed') {
           // No verdict on the deployment; a half-open probe slot must not stay taken.
           input.health?.release(deployment.name);

@@ -45,6 +45,7 @@ export async function executeHedged<T>(input: HedgedChainInput<T>): Promise<Hedg
   if (!first || delay === undefined) return { ...await executeChain(input), hedged: false };
 
   const sleep = input.sleep ?? sleepFor;
+  const origin = (input.now ?? (() => performance.now()))();
   const controllers: Record<Branch, AbortController> = { first: linkedController(input.signal), rest: linkedController(input.signal) };
   const timer = new AbortController();
   const running = new Set<Branch>();
@@ -77,7 +78,7 @@ export async function executeHedged<T>(input: HedgedChainInput<T>): Promise<Hedg
       running.add(branch);
       if (branch === 'rest') restStarted = true;
       const chain = branch === 'first' ? [first] : rest;
-      executeChain({ ...input, chain, signal: controllers[branch].signal }).then(
+      executeChain({ ...input, chain, signal: controllers[branch].signal, origin }).then(
         (result) => {
           running.delete(branch);
           if (settled) input.hedge?.discard?.(result.value);

@@ -163,6 +163,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       return explainDecision(routing.decision(routeName, request, 'explain', estimate(request)));
     },
     providerOf: (model) => index.lookup(model)?.[0]?.provider ?? model,
+    deploymentStatus: () => deployments.map((deployment) => {
+      const health = routing.health.snapshot(deployment.name);
+      return {
+        name: deployment.name, model: deployment.model, provider: deployment.preset ?? deployment.provider, ...routing.placeOf(deployment),
+        simulated: deployment.simulated === true, breaker: health?.breaker ?? 'closed', recentErrorRate: health ? health.errorRate : null,
+      };
+    }),
     async close() {
       await dispatcher.close();
       await plan.simulatorClose?.();

@@ -27,6 +27,8 @@ export interface Routing {
   complianceExclusions(routeName: string, deployment: Deployment): string[];
   /** New eval evidence (after a bake-off or a refresh from the store). */
   setQuality(quality: QualitySource | undefined): void;
+  /** The catalog's vendor and jurisdiction of a deployment's model, and where it runs. */
+  placeOf(deployment: Deployment): { vendor: string; jurisdiction: string; region: string };
 }
 
 export interface RoutingOptions {
@@ -135,6 +137,11 @@ export function createRouting(options: RoutingOptions): Routing {
     },
     setQuality(next) {
       quality = next;
+    },
+    placeOf(deployment) {
+      const candidate = candidates.find((entry) => entry.modelId === deployment.model);
+      const route = candidate?.routes.find((entry) => entry.deployment.name === deployment.name);
+      return { vendor: candidate?.vendor ?? 'unknown', jurisdiction: candidate?.jurisdiction ?? 'UNKNOWN', region: route?.region ?? deployment.region ?? 'unknown' };
     },
   };
 }

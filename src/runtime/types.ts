@@ -42,6 +42,8 @@ export interface AttemptRecord {
   errorCode?: string;
   status?: number;
   latencyMs: number;
+  /** ms after the chain began. */
+  startMs?: number;
 }
 
 export interface ExecutionMeta {
@@ -66,6 +68,19 @@ export interface CallOptions {
   signal?: CancelSignal;
   headers?: Record<string, string>;
   requestId?: string;
+}
+
+export interface DeploymentStatus {
+  name: string;
+  model: string;
+  provider: string;
+  vendor: string;
+  jurisdiction: string;
+  region: string;
+  simulated: boolean;
+  breaker: 'closed' | 'open' | 'half-open';
+  /** Exponentially weighted recent error rate; null before the first call. */
+  recentErrorRate: number | null;
 }
 
 export interface Runtime {
@@ -95,5 +110,7 @@ export interface Runtime {
   /** The full decision for a route, for `arbiter route --explain`. */
   explainRoute(routeName: string, request: ChatRequest): string;
   providerOf(model: string): string;
+  /** Each deployment with its catalog facts and the router's live view of it (the dashboard's providers page). */
+  deploymentStatus?(): DeploymentStatus[];
   close(): Promise<void>;
 }

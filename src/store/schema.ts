@@ -5,5 +5,6 @@
  */
 import type { EvalTables } from './tables/evals.js';
 import type { ControlTables } from './tables/controls.js';
+import type { DashboardTables } from './tables/dashboard.js';
 
-export interface Database extends EvalTables, ControlTables {}
+export interface Database extends EvalTables, ControlTables, DashboardTables {}

@@ -5,10 +5,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { evalsMigration } from './001-evals.js';
 import { controlsMigration } from './002-controls.js';
+import { dashboardMigration } from './004-dashboard.js';
 
 const migrations: Record<string, Migration> = {
   '001-evals': evalsMigration,
   '002-controls': controlsMigration,
+  '004-dashboard': dashboardMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
