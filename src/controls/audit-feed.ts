@@ -8,11 +8,23 @@ export type AuditFeedListener = (rows: readonly AuditLogTable[]) => void;
 
 export class AuditFeed {
   private readonly listeners = new Set<AuditFeedListener>();
+  private readonly closers = new Map<AuditFeedListener, () => void>();
 
-  /** Returns the unsubscribe function. */
-  subscribe(listener: AuditFeedListener): () => void {
+  /** Returns the unsubscribe function; `onClose` runs when the feed closes (shutdown ends open streams). */
+  subscribe(listener: AuditFeedListener, onClose?: () => void): () => void {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    if (onClose) this.closers.set(listener, onClose);
+    return () => {
+      this.listeners.delete(listener);
+      this.closers.delete(listener);
+    };
+  }
+
+  close(): void {
+    const closers = [...this.closers.values()];
+    this.listeners.clear();
+    this.closers.clear();
+    for (const close of closers) close();
   }
 
   get size(): number {

@@ -67,6 +67,11 @@ export function periodKey(period: BudgetPeriod, now: number): string {
   return periodSpan(period, now).key;
 }
 
+/** When the period containing `now` began (epoch ms, UTC). */
+export function periodStart(period: BudgetPeriod, now: number): number {
+  return periodSpan(period, now).start;
+}
+
 /** When the period containing `now` ends (epoch ms, UTC). */
 export function periodEnd(period: BudgetPeriod, now: number): number {
   return periodSpan(period, now).end;

@@ -12,6 +12,9 @@ import { metricsHandler } from './routes/metrics.js';
 import { createGatewayListener, type RequestListener } from './server.js';
 import { createCorsPolicy } from './cors.js';
 import type { GatewayContext } from './context.js';
+import type { AdminDeps } from './admin/admin-deps.js';
+import { ADMIN_PREFIX, adminApiHandler } from './admin/admin-api.js';
+import { UI_PREFIX, uiStaticHandler } from './ui-static.js';
 
 export interface GatewayOptions {
   config: ArbiterConfig;
@@ -22,6 +25,8 @@ export interface GatewayOptions {
   middleware?: Middleware[];
   renderMetrics?: () => Promise<{ contentType: string; body: string }>;
   onResponse?: (ctx: GatewayContext, status: number) => void;
+  /** The dashboard (/ui) and its admin API (/admin/api/*); absent in tests that need neither. */
+  admin?: AdminDeps;
 }
 
 export function createGatewayApp(options: GatewayOptions): RequestListener {
@@ -32,6 +37,10 @@ export function createGatewayApp(options: GatewayOptions): RequestListener {
     middleware: options.middleware ?? [],
     onResponse: options.onResponse,
     cors: createCorsPolicy(options.config.server.cors),
+    prefixRoutes: options.admin ? [
+      { prefix: ADMIN_PREFIX, handler: adminApiHandler(options.admin) },
+      { prefix: UI_PREFIX, handler: uiStaticHandler() },
+    ] : undefined,
     routes: {
       'GET /healthz': healthHandler(),
       'GET /metrics': metricsHandler(options.renderMetrics),

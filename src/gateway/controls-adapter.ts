@@ -14,6 +14,7 @@ import type { ArbiterConfig } from '../config/schema.js';
 import type { Env } from '../config/interpolate.js';
 import type { Store } from '../store/database.js';
 import { AuditWriter } from '../controls/audit.js';
+import { AuditFeed } from '../controls/audit-feed.js';
 import { MemoryBudgetLedger, type BudgetLedger, type SettleLine } from '../controls/budget.js';
 import { budgetMessage, budgetWarnings, firstUsdBudget, keyBudgetOwner, planReservations, routeBudgetOwner, type BudgetOwner, type Reservation } from '../controls/budget-plan.js';
 import { ResponseCache, cacheApplies, cacheKey, canonicalJson, sha256 } from '../controls/cache.js';
@@ -51,6 +52,10 @@ export interface Controls {
   renderMetrics(): Promise<{ contentType: string; body: string }>;
   keys: KeyService;
   metrics: GatewayMetrics;
+  /** Committed audit batches (the dashboard's live log). */
+  auditFeed: AuditFeed;
+  /** A budget scope's current use in the ledger (the dashboard's budgets). */
+  budgetUsage(scope: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -95,7 +100,8 @@ export async function createControls(options: ControlsOptions): Promise<Controls
   const keys = new KeyService(options.store, { now, refreshMs: 5_000 });
   await keys.load();
   const metrics = createMetrics({ defaultMetrics: true });
-  const audit = new AuditWriter(options.store, { onError: (error, rows) => log.error({ err: error, rows }, 'audit write failed') });
+  const auditFeed = new AuditFeed();
+  const audit = new AuditWriter(options.store, { feed: auditFeed, onError: (error, rows) => log.error({ err: error, rows }, 'audit write failed') });
   const cache = new ResponseCache(options.cacheEntries ?? 10_000, now);
 
   const redisUrl = options.redisUrl ?? options.config.storage.redisUrl;
@@ -382,8 +388,11 @@ export async function createControls(options: ControlsOptions): Promise<Controls
     renderMetrics: () => metrics.render(),
     keys,
     metrics,
+    auditFeed,
+    budgetUsage: (scope) => ledger.usage(scope),
     close() {
       closing ??= (async () => {
+        auditFeed.close();
         keys.close();
         await audit.close();
         await ledger.close();

@@ -25,6 +25,11 @@ export interface GatewayAppOptions {
   /** Called once per request after the response is done (metrics). */
   onResponse?: (ctx: GatewayContext, status: number) => void;
   cors?: CorsPolicy;
+  /**
+   * Handlers for every path under a prefix (the dashboard, the admin API), tried when no
+   * route matches. They run without `middleware`: each guards itself.
+   */
+  prefixRoutes?: ReadonlyArray<{ prefix: string; handler: Handler }>;
 }
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -108,6 +113,7 @@ export function createGatewayListener(options: GatewayAppOptions): RequestListen
         throw new ArbiterError('invalid_request', `Method ${method} is not allowed on ${path}.`, { status: 405 });
       };
     }
+    if (!chain && options.prefixRoutes) chain = prefixRoute(options.prefixRoutes, path);
     (chain ?? notFound)(ctx).catch((error: unknown) => {
       const arbiterError = toArbiterError(error, ctx.requestId);
       if (arbiterError.code === 'internal_error') options.logger.error({ err: error, requestId: ctx.requestId }, 'unhandled error');
@@ -118,6 +124,15 @@ export function createGatewayListener(options: GatewayAppOptions): RequestListen
       sendError(res, arbiterError, ctx.responseHeaders);
     });
   };
+}
+
+/** `/ui` matches `/ui` and `/ui/...`, never `/uix`; `/admin/api/` matches what starts with it. */
+function prefixRoute(routes: NonNullable<GatewayAppOptions['prefixRoutes']>, path: string): Handler | undefined {
+  for (const route of routes) {
+    const prefix = route.prefix;
+    if (prefix.endsWith('/') ? path.startsWith(prefix) : path === prefix || path.startsWith(`${prefix}/`)) return route.handler;
+  }
+  return undefined;
 }
 
 export interface ListeningServer {

@@ -43,16 +43,25 @@ export async function startArbiter(options: StartArbiterOptions): Promise<Runnin
     controls: controls.chatControls,
     middleware: [controls.authMiddleware],
     renderMetrics: controls.renderMetrics,
+    admin: {
+      store, config, keys: controls.keys, runtime,
+      masterKey: options.env[config.server.masterKeyEnv],
+      feed: controls.auditFeed,
+      budgetUsage: controls.budgetUsage,
+    },
   });
   const server = await listen(listener, config.server.host, config.server.port);
   const banner: string[] = [];
   if (!controls.keysConfigured()) banner.push('No API keys yet: only localhost may call this gateway. Create one with `arbiter keys create --name NAME --route ROUTE`.');
   if (runtime.simulated) banner.push('SIMULATED: no provider API keys found; every model is served by the built-in simulator and its results say nothing about real models.');
+  banner.push(`Dashboard: ${server.url}/ui (admin API under /admin/api/, ${options.env[config.server.masterKeyEnv] ? 'master key required' : `localhost only until ${config.server.masterKeyEnv} is set`})`);
   if (runtime.deployments.length === 0) banner.push('No deployments: configure some in arbiter.yaml or set a provider API key.');
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      // Live log followers hold their connections open: end them so the server can close.
+      controls.auditFeed.close();
       await server.close();
       await controls.close();
       await store.close();
