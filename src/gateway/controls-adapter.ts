@@ -92,6 +92,12 @@ function budgetOwners(key: VirtualKey | undefined, target: ResolvedTarget): Budg
   return owners;
 }
 
+/** A routed request's excluded candidates for its audit row; none is null, not `[]`. */
+function excludedJson(target: ResolvedTarget | undefined): string | null {
+  const excluded = target?.routeName ? target.excluded : undefined;
+  return excluded && excluded.length > 0 ? JSON.stringify(excluded.slice(0, 50)) : null;
+}
+
 export async function createControls(options: ControlsOptions): Promise<Controls> {
   const log = options.logger ?? defaultLogger;
   const now = options.now ?? Date.now;
@@ -359,6 +365,7 @@ export async function createControls(options: ControlsOptions): Promise<Controls
       prompt_hash: prompt?.content !== undefined ? sha256(canonicalJson(prompt.content)) : null,
       prompt_body: storeBodies && prompt?.content !== undefined ? redact(JSON.stringify(prompt.content)) : null,
       response_body: storeBodies && outcome.response ? redact(JSON.stringify(outcome.response)) : null,
+      route_excluded_json: excludedJson(target),
     });
   }
 

@@ -101,6 +101,10 @@ class RoutedTarget implements ResolvedTarget {
   get explanation(): string {
     return explainDecision(this.made);
   }
+
+  get excluded(): ReadonlyArray<{ modelId: string; reasons: string[] }> {
+    return this.made.excluded;
+  }
 }
 
 export function createRouting(options: RoutingOptions): Routing {

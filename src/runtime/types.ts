@@ -34,6 +34,8 @@ export interface ResolvedTarget {
   reason: string;
   /** Full explanation for audit / `--explain`. */
   explanation?: string;
+  /** Candidates a route policy left out, with why (read only when the audit row is written). */
+  excluded?: ReadonlyArray<{ modelId: string; reasons: string[] }>;
 }
 
 export interface AttemptRecord {

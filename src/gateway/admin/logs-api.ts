@@ -68,11 +68,12 @@ export function logDetailHandler(deps: AdminDeps): Handler {
     const id = requiredText(ctx.query, 'id');
     const row = await logEntry(deps.store, id);
     if (!row) throw new ArbiterError('not_found', `No request '${id}' in the audit log.`, { param: 'id' });
-    const { attempts_json, blocked_tools_json, prompt_body, response_body, ...rest } = row;
+    const { attempts_json, blocked_tools_json, prompt_body, response_body, route_excluded_json, ...rest } = row;
     // Bodies were redacted when written (controls/redact.ts); they are shown as stored.
     sendJson(ctx, 200, {
       ...rest,
       attempts: parseJson(attempts_json) ?? [],
+      excluded: parseJson(route_excluded_json ?? null) ?? [],
       blocked_tools: parseJson(blocked_tools_json) ?? [],
       prompt_body: parseJson(prompt_body),
       response_body: parseJson(response_body),

@@ -37,6 +37,8 @@ export const dashboardMigration: Migration = {
     for (let index = 0; index <= ROLLUP_LATENCY_BOUNDS_MS.length; index++) table = table.addColumn(`lat_b${index}`, 'bigint', (c) => c.notNull());
     await table.addPrimaryKeyConstraint('audit_rollup_hourly_pk', ['hour', 'key_id', 'route', 'model', 'deployment', 'status']).execute();
 
+    await db.schema.alterTable('audit_log').addColumn('route_excluded_json', 'text').execute();
+
     // Keyset pagination (newest first) and each log filter narrowed by time.
     await db.schema.createIndex('audit_log_created_request').on('audit_log').columns(['created_at', 'request_id']).execute();
     await db.schema.createIndex('audit_log_request').on('audit_log').column('request_id').execute();
@@ -57,6 +59,7 @@ export const dashboardMigration: Migration = {
   },
   async down(db: AnyDb) {
     await db.schema.dropTable('audit_rollup_hourly').ifExists().execute();
+    await db.schema.alterTable('audit_log').dropColumn('route_excluded_json').execute();
     for (const name of ['audit_log_created_request', 'audit_log_request', 'audit_log_route_created', 'audit_log_model_created', 'audit_log_deployment_created', 'audit_log_status_created']) {
       await db.schema.dropIndex(name).ifExists().execute();
     }

@@ -56,6 +56,8 @@ export interface AuditLogTable {
   prompt_hash: string | null;
   prompt_body: string | null;
   response_body: string | null;
+  /** Candidates the route decision left out and why ([{ modelId, reasons }] as JSON; migration 004). */
+  route_excluded_json?: string | null;
 }
 
 export interface ControlTables {
