@@ -10,13 +10,17 @@ import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from './processes.js';
 
 export interface LoadFigures { rps: number; p50Ms: number; p99Ms: number; errors: number; rssMb: number; cpuUsPerRequest: number }
-export type TargetName = 'simulator' | 'bare-proxy' | 'arbiter' | 'arbiter+routing' | 'arbiter+controls';
+export type TargetName = 'simulator' | 'bare-proxy' | 'arbiter' | 'arbiter+routing' | 'arbiter+controls' | 'arbiter/messages' | 'arbiter/responses';
+/** The entrances beside chat completions, measured on the same Arbiter process (goal: within 10% of chat's throughput). */
+const ENTRANCES = ['arbiter/messages', 'arbiter/responses'] as const;
 /** A target's throughput over the bare proxy's, round by round: the median and the range. */
 export interface PairedRatio { median: number; min: number; max: number; rounds: number }
 export interface GatewayBenchResult {
   figures: Record<string, Partial<Record<TargetName, LoadFigures>>>;
   /** Per scenario and target: each round's req/s over the bare proxy's in the same round. */
   throughputRatios: Record<string, Partial<Record<TargetName, PairedRatio>>>;
+  /** Per scenario and entrance: each round's req/s over Arbiter's chat completions in the same round. */
+  entranceRatios: Record<string, Partial<Record<TargetName, PairedRatio>>>;
 }
 
 // The gateway as `npm start` runs it: with a 32 MB semi-space the young generation fills, and
@@ -40,10 +44,20 @@ function body(stream: boolean, model: string): string {
   });
 }
 
-async function load(url: string, requestBody: string, mode: 'saturation' | 'fixed-500', durationSec: number, headers: Record<string, string>): Promise<Omit<LoadFigures, 'rssMb' | 'cpuUsPerRequest'> & { count: number }> {
+/** The same short request as an Anthropic Messages body (its answer streams as Anthropic events). */
+function messagesBody(stream: boolean, model: string): string {
+  return JSON.stringify({ model, max_tokens: 32, stream, messages: [{ role: 'user', content: 'Say something short about routers.' }] });
+}
+
+/** The same short request as a Responses body. */
+function responsesBody(stream: boolean, model: string): string {
+  return JSON.stringify({ model, max_output_tokens: 32, stream, input: 'Say something short about routers.' });
+}
+
+async function load(url: string, requestBody: string, mode: 'saturation' | 'fixed-500', durationSec: number, headers: Record<string, string>, path = '/v1/chat/completions'): Promise<Omit<LoadFigures, 'rssMb' | 'cpuUsPerRequest'> & { count: number }> {
   const result = await runLoad({
     url,
-    path: '/v1/chat/completions',
+    path,
     headers: { authorization: 'Bearer sk-bench', ...headers },
     body: requestBody,
     durationSec,
@@ -87,7 +101,19 @@ async function createBenchKey(dir: string): Promise<string> {
   }
 }
 
-interface Target { name: TargetName; server: ServerProcess; model: string; headers: Record<string, string> }
+interface Target {
+  name: TargetName;
+  server: ServerProcess;
+  model: string;
+  headers: Record<string, string>;
+  /** Another entrance than chat completions: its path and body. */
+  path?: string;
+  makeBody?: (stream: boolean, model: string) => string;
+}
+
+function run(target: Target, stream: boolean, mode: 'saturation' | 'fixed-500', durationSec: number) {
+  return load(target.server.url, (target.makeBody ?? body)(stream, target.model), mode, durationSec, target.headers, target.path);
+}
 
 // Five rounds: with three, one slow window on this shared VM could move a median by ten points.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -123,6 +149,8 @@ export async function benchGateway(options: { durationSec?: number } = {}): Prom
     const arbiter = await startServerProcess(process.execPath, [...nodeArgs, cli, 'serve', '--config', configPath], urlPattern);
     targets.push({ name: 'arbiter', server: arbiter, model: 'sim-swift', headers: {} });
     targets.push({ name: 'arbiter+routing', server: arbiter, model: BENCH_ROUTE, headers: {} });
+    targets.push({ name: 'arbiter/messages', server: arbiter, model: 'sim-swift', headers: {}, path: '/v1/messages', makeBody: messagesBody });
+    targets.push({ name: 'arbiter/responses', server: arbiter, model: 'sim-swift', headers: {}, path: '/v1/responses', makeBody: responsesBody });
     // Controls on: its own store holding a key, so every request is authenticated, limited, budgeted and audited.
     const controlsDir = mkdtempSync(join(tmpdir(), 'arbiter-bench-controls-'));
     const key = await createBenchKey(controlsDir);
@@ -135,11 +163,12 @@ export async function benchGateway(options: { durationSec?: number } = {}): Prom
     // one sample per target swung CPU per request by a third between runs on this machine.
     const figures: GatewayBenchResult['figures'] = {};
     const throughputRatios: GatewayBenchResult['throughputRatios'] = {};
+    const entranceRatios: GatewayBenchResult['entranceRatios'] = {};
     for (const stream of [false, true]) {
       for (const mode of ['saturation', 'fixed-500'] as const) {
         const scenario = `${stream ? 'stream' : 'json'} @ ${mode}`;
         const samples = new Map<TargetName, LoadFigures[]>();
-        for (const target of targets) await load(target.server.url, body(stream, target.model), mode, 1, target.headers); // warm-up: JIT, pools, caches
+        for (const target of targets) await run(target, stream, mode, 1); // warm-up: JIT, pools, caches
         for (let round = 0; round < ROUNDS; round++) {
           // Every other round runs the targets in reverse: a target measured right after
           // another (say, after the simulator's own run left it collecting garbage) is not
@@ -147,7 +176,7 @@ export async function benchGateway(options: { durationSec?: number } = {}): Prom
           const order = round % 2 === 0 ? targets : [...targets].reverse();
           for (const target of order) {
             const cpuBefore = target.server.cpuMs();
-            const measured = await load(target.server.url, body(stream, target.model), mode, durationSec, target.headers);
+            const measured = await run(target, stream, mode, durationSec);
             const cpuUsPerRequest = measured.count > 0 ? Math.round((1000 * (target.server.cpuMs() - cpuBefore)) / measured.count) : 0;
             const list = samples.get(target.name) ?? [];
             list.push({ rps: measured.rps, p50Ms: measured.p50Ms, p99Ms: measured.p99Ms, errors: measured.errors, rssMb: target.server.rssMb(), cpuUsPerRequest });
@@ -156,9 +185,10 @@ export async function benchGateway(options: { durationSec?: number } = {}): Prom
         }
         figures[scenario] = Object.fromEntries([...samples].map(([name, list]) => [name, medianFigures(list)]));
         throughputRatios[scenario] = pairedRatios(samples);
+        entranceRatios[scenario] = pairedRatios(samples, 'arbiter', ENTRANCES);
       }
     }
-    return { figures, throughputRatios };
+    return { figures, throughputRatios, entranceRatios };
   } finally {
     const servers = [...new Set(targets.map((target) => target.server))];
     await Promise.all(servers.map((server) => server.stop()));
@@ -171,12 +201,12 @@ export async function benchGateway(options: { durationSec?: number } = {}): Prom
  * ratio is therefore taken round by round, and its median and range reported, rather than a
  * ratio of two medians taken from different windows.
  */
-function pairedRatios(samples: Map<TargetName, LoadFigures[]>): Partial<Record<TargetName, PairedRatio>> {
-  const bare = samples.get('bare-proxy');
+function pairedRatios(samples: Map<TargetName, LoadFigures[]>, baseline: TargetName = 'bare-proxy', only?: readonly TargetName[]): Partial<Record<TargetName, PairedRatio>> {
+  const bare = samples.get(baseline);
   const out: Partial<Record<TargetName, PairedRatio>> = {};
   if (!bare) return out;
   for (const [name, list] of samples) {
-    if (name === 'bare-proxy' || name === 'simulator') continue;
+    if (name === baseline || name === 'simulator' || name === 'bare-proxy' || (only && !only.includes(name))) continue;
     const ratios = list.map((sample, round) => sample.rps / Math.max(1, bare[round]?.rps ?? 0));
     out[name] = { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), rounds: ratios.length };
   }
@@ -196,7 +226,7 @@ export function formatGatewayBench(result: GatewayBenchResult): string {
     }
     const bare = targets['bare-proxy'];
     const plain = targets.arbiter;
-    for (const name of ['arbiter', 'arbiter+routing', 'arbiter+controls'] as const) {
+    for (const name of ['arbiter', 'arbiter+routing', 'arbiter+controls', ...ENTRANCES] as const) {
       const ours = targets[name];
       if (bare && ours) {
         const paired = result.throughputRatios[scenario]?.[name];
@@ -210,6 +240,12 @@ export function formatGatewayBench(result: GatewayBenchResult): string {
     }
     const controlled = targets['arbiter+controls'];
     if (plain && controlled) lines.push(`    controls on vs off: throughput ${(100 * controlled.rps / plain.rps).toFixed(1)}% (goal: at most 15% lower)`);
+    for (const name of ENTRANCES) {
+      const ours = targets[name];
+      const paired = result.entranceRatios[scenario]?.[name];
+      if (!plain || !ours || !paired) continue;
+      lines.push(`    ${name} vs chat completions: throughput ${(100 * paired.median).toFixed(1)}% (median of ${paired.rounds} paired rounds, range ${(100 * paired.min).toFixed(1)}-${(100 * paired.max).toFixed(1)}%; goal: at least 90%), added p50 ${(ours.p50Ms - plain.p50Ms).toFixed(2)} ms, CPU per request ${(ours.cpuUsPerRequest / Math.max(1, plain.cpuUsPerRequest)).toFixed(2)}x`);
+    }
   }
   return lines.join('\n');
 }

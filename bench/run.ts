@@ -7,6 +7,7 @@ import { benchEvals, formatEvalsBench } from './evals.js';
 import { benchSandbox, formatSandboxBench } from './sandbox.js';
 import { benchRouter, formatRouterBench } from './router.js';
 import { benchPromptfoo, formatPromptfooBench } from './promptfoo.js';
+import { benchIdentify, formatIdentifyBench } from './identify.js';
 
 interface Section { title: string; run: () => Promise<string> }
 
@@ -18,7 +19,7 @@ const sections: Section[] = [
     run: async () => formatRouterBench(benchRouter()),
   },
   {
-    title: 'Gateway: simulator direct vs bare undici proxy vs Arbiter (plain, routing, controls)',
+    title: 'Gateway: simulator direct vs bare undici proxy vs Arbiter (plain, routing, controls; messages and responses entrances)',
     run: async () => formatGatewayBench(await benchGateway({ durationSec: Number(process.env.BENCH_SECONDS ?? 3) })),
   },
   {
@@ -33,6 +34,10 @@ const sections: Section[] = [
   {
     title: 'Sandbox: warm fork-server pool vs bwrap per task',
     run: async () => formatSandboxBench(await benchSandbox()),
+  },
+  {
+    title: 'Identify: family-set accuracy over a zoo of impersonated endpoints',
+    run: async () => formatIdentifyBench(await benchIdentify()),
   },
 ];
 

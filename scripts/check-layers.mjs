@@ -15,6 +15,7 @@ const allowed = {
   router: ['core', 'config', 'telemetry', 'catalog', 'router'],
   controls: ['core', 'config', 'telemetry', 'store', 'catalog', 'controls'],
   evals: ['core', 'config', 'telemetry', 'store', 'catalog', 'evals'],
+  identify: ['core', 'config', 'telemetry', 'store', 'catalog', 'identify'],
   runtime: ['core', 'config', 'telemetry', 'store', 'catalog', 'providers', 'sim', 'router', 'controls', 'evals', 'runtime'],
   gateway: ['core', 'config', 'telemetry', 'store', 'catalog', 'providers', 'sim', 'router', 'controls', 'evals', 'runtime', 'gateway'],
   cli: null,

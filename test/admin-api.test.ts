@@ -26,7 +26,7 @@ function auditRow(i: number, createdAt: number): AuditRecord {
   return {
     request_id: `req_seed_${String(i).padStart(5, '0')}`, created_at: createdAt, key_id: null, key_name: null, route: 'seeded', deployment: 'steady-swift', model: 'chat',
     reason: 'seed', attempts_json: null, retries: 0, fallbacks: 0, status: 200, error_code: null, prompt_tokens: 3, completion_tokens: 2, cached_tokens: 0,
-    reasoning_tokens: 0, cost_nano: 10, latency_ms: 5, ttft_ms: null, cache_hit: 0, streamed: 0, blocked_tools_json: null, prompt_hash: null, prompt_body: null, response_body: null,
+    reasoning_tokens: 0, cost_nano: 10, latency_ms: 5, ttft_ms: null, cache_hit: 0, streamed: 0, blocked_tools_json: null, prompt_hash: null, prompt_body: null, response_body: null, entrance: 'chat',
   };
 }
 

@@ -20,3 +20,5 @@ import { registerKeysCommand } from './keys.js';
 import { registerLogsCommand } from './logs.js';
 import { registerSpendCommand } from './spend.js';
 commands.push(registerKeysCommand, registerLogsCommand, registerSpendCommand);
+import { registerIdentifyCommand } from './identify.js';
+commands.push(registerIdentifyCommand);

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { loadCatalog } from '../catalog/index.js';
 import { filterModels, parseCapabilities, type ModelFilter, type ModelRow } from '../catalog/filter-models.js';
 import { modelFamilySchema, type ModelFamily } from '../catalog/schema.js';
+import { loadCliConfig } from './load-cli-config.js';
+import { identificationFor, readIdentifications, renderIdentifications } from './identified-deployments.js';
 
 interface ModelsOptions {
   family?: string;
@@ -17,6 +19,8 @@ interface ModelsOptions {
   simulated?: boolean;
   catalog?: string;
   json?: boolean;
+  config?: string;
+  db?: string;
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -121,11 +125,17 @@ export function registerModelsCommand(program: Command): void {
     .option('--no-simulated', 'hide simulated models')
     .option('--catalog <path>', 'catalog file (default: data/catalog/models.yaml)')
     .option('--json', 'print JSON for scripts')
-    .action((options: ModelsOptions) => {
+    .option('-c, --config <file>', 'config file whose storage holds identifications (default: ./arbiter.yaml)')
+    .option('--db <url>', 'store URL to read identifications from (default: the config storage.url)')
+    .action(async (options: ModelsOptions) => {
       const catalog = loadCatalog(options.catalog);
       const rows = filterModels(catalog.models, toModelFilter(options));
+      const identified = await readIdentifications(options.db ?? loadCliConfig(options.config).storage.url);
       if (options.json) {
-        console.log(JSON.stringify(rows.map(jsonRow), null, 2));
+        console.log(JSON.stringify(rows.map((row) => {
+          const identification = identificationFor(identified, row.deployment.id, row.model.id);
+          return identification ? { ...jsonRow(row), identification } : jsonRow(row);
+        }), null, 2));
         return;
       }
       const header = ['MODEL', 'DEPLOYMENT', 'FAMILY', 'VENDOR', 'JUR', 'OPEN', 'REGION/RES', 'CTX', 'IN $/M', 'CACHED', 'OUT $/M', 'BLEND', 'CAPABILITIES'];
@@ -134,5 +144,6 @@ export function registerModelsCommand(program: Command): void {
       console.log(`\n${rows.length} deployments of ${new Set(rows.map((row) => row.model.id)).size} models` +
         (simulated > 0 ? `; ${simulated} SIMULATED (not real models: their results say nothing about any vendor)` : '') +
         '. Prices: USD per million tokens; BLEND = (3 x input + output) / 4.');
+      if (identified.length > 0) console.log(`\n${renderIdentifications(identified)}`);
     });
 }

@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openStore } from '../store/database.js';
+import { latestIdentifications } from '../store/identifications.js';
+import { renderIdentifications } from './identified-deployments.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { loadQualitySource } from '../evals/quality.js';
 import { routeConfigSchema } from '../config/routes.js';
@@ -38,7 +40,11 @@ export function registerRouteCommand(program: Command): void {
       const store = await openStore(config.storage.url);
       try {
         runtime.setQuality(await loadQualitySource(store));
-        console.log(runtime.explainRoute(flags.route, request));
+        const explanation = runtime.explainRoute(flags.route, request);
+        console.log(explanation);
+        // Identifications of the deployments this explanation names (by configured name).
+        const named = (await latestIdentifications(store)).filter((record) => explanation.includes(record.deployment));
+        if (named.length > 0) console.log(`\n${renderIdentifications(named)}`);
         if (runtime.simulated) console.log('\nSIMULATED: candidates are simulated models (no provider keys set).');
       } finally {
         await store.close();

@@ -15,7 +15,7 @@ function row(i: number): AuditRecord {
     route: i % 2 ? 'support' : null, deployment: `d${i % 2}`, model: 'm', reason: 'r', attempts_json: null, retries: i % 5 === 0 ? 1 : 0,
     fallbacks: i % 7 === 0 ? 1 : 0, status: i % 9 === 0 ? 502 : 200, error_code: null, prompt_tokens: 10 + i, completion_tokens: 5,
     cached_tokens: 0, reasoning_tokens: 0, cost_nano: i % 10 === 0 ? null : 1000 + i, latency_ms: (i * 37) % 4000, ttft_ms: i % 3 ? 20 : null,
-    cache_hit: i % 11 === 0 ? 1 : 0, streamed: 0, blocked_tools_json: null, prompt_hash: null, prompt_body: null, response_body: null,
+    cache_hit: i % 11 === 0 ? 1 : 0, streamed: 0, blocked_tools_json: null, prompt_hash: null, prompt_body: null, response_body: null, entrance: 'chat',
   };
 }
 

@@ -9,6 +9,7 @@ function row(i: number): AuditRecord {
     deployment: 'd', model: i % 2 ? 'gpt-4o' : 'claude', reason: 'r', attempts_json: null, retries: 0, fallbacks: 0, status: 200,
     error_code: null, prompt_tokens: 10, completion_tokens: 5, cached_tokens: 0, reasoning_tokens: 0, cost_nano: i % 10 === 0 ? null : 1000,
     latency_ms: 12.5, ttft_ms: null, cache_hit: 0, streamed: 0, blocked_tools_json: null, prompt_hash: 'h', prompt_body: null, response_body: null,
+    entrance: 'chat',
   };
 }
 

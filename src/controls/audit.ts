@@ -15,7 +15,7 @@ const AUDIT_COLUMNS = [
   'request_id', 'created_at', 'key_id', 'key_name', 'route', 'deployment', 'model', 'reason', 'attempts_json',
   'retries', 'fallbacks', 'status', 'error_code', 'prompt_tokens', 'completion_tokens', 'cached_tokens',
   'reasoning_tokens', 'cost_nano', 'latency_ms', 'ttft_ms', 'cache_hit', 'streamed', 'blocked_tools_json',
-  'prompt_hash', 'prompt_body', 'response_body', 'route_excluded_json',
+  'prompt_hash', 'prompt_body', 'response_body', 'entrance', 'route_excluded_json',
 ] as const satisfies ReadonlyArray<keyof AuditLogTable>;
 
 // A column added to the table but not to the list would be silently dropped: fail to compile instead.

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { openTestStore } from '../store/test-support.js';
+import { openTestStore, testDialects } from '../store/test-support.js';
 import { MemoryBudgetLedger, type BudgetLedger, type BudgetLine } from './budget.js';
 import { RedisBudgetLedger } from './redis.js';
 import { periodEnd, periodKey, parseUsdBudget } from './specs.js';
@@ -93,3 +93,44 @@ test('budget: spend survives a restart through SQL', async () => {
     await cleanup();
   }
 });
+
+async function persistedSpend(store: import('../store/database.js').Store, scope: string): Promise<number> {
+  const row = await store.db.selectFrom('control_spend').select('spent').where('scope', '=', scope).executeTakeFirst();
+  return Number(row?.spent ?? 0);
+}
+
+for (const dialect of await testDialects()) {
+  test(`budget: two gateways on one ${dialect} store add to the total, never overwrite it, across a restart mid-period`, async () => {
+    const { store, cleanup } = await openTestStore(dialect);
+    const scope = 'key:k1:usd:month:2026-12';
+    try {
+      const a = new MemoryBudgetLedger({ store, persistMs: 0 });
+      const b = new MemoryBudgetLedger({ store, persistMs: 0 });
+      await a.load();
+      await b.load();
+      await a.reserve([{ scope, limit: 1000, amount: 40, ttlMs: 1 }]);
+      await b.reserve([{ scope, limit: 1000, amount: 60, ttlMs: 1 }]);
+      await a.settle([{ scope, reserved: 40, actual: 30 }]);
+      await b.settle([{ scope, reserved: 60, actual: 50 }]);
+      await a.persist();
+      await b.persist();
+      assert.equal(await persistedSpend(store, scope), 80);
+      // Each persist brings back the shared total: a gateway sees the other's spend within one batch window.
+      assert.equal(await b.usage(scope), 80);
+      await a.settle([{ scope, reserved: 0, actual: 5 }]);
+      await a.persist();
+      assert.equal(await a.usage(scope), 85);
+      // Gateway A restarts mid-period: it starts from the shared total and keeps adding to it.
+      await a.close();
+      const restarted = new MemoryBudgetLedger({ store, persistMs: 0 });
+      await restarted.load();
+      assert.equal(await restarted.usage(scope), 85);
+      await restarted.settle([{ scope, reserved: 0, actual: 10 }]);
+      await restarted.close();
+      await b.close();
+      assert.equal(await persistedSpend(store, scope), 95);
+    } finally {
+      await cleanup();
+    }
+  });
+}

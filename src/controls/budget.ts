@@ -47,11 +47,19 @@ export interface MemoryLedgerOptions {
   persistMs?: number;
 }
 
-/** In-process ledger: synchronous check-and-hold, so concurrent requests cannot overshoot. */
+/**
+ * In-process ledger: synchronous check-and-hold, so concurrent requests cannot overshoot.
+ * Settled spend is written to SQL as increments (`spent = spent + delta`), never as this
+ * process's total, so gateways sharing a database (or one restarted mid-period) add up
+ * instead of overwriting each other; each write brings back the shared total. The batch
+ * window is `persistMs` (5 s by default): a crash loses at most the spend settled since
+ * the last write, and `close()` writes everything.
+ */
 export class MemoryBudgetLedger implements BudgetLedger {
   private readonly settled = new Map<string, number>();
   private readonly held = new Map<string, number>();
-  private readonly dirty = new Set<string>();
+  /** Settled here but not yet written, per scope. */
+  private readonly pending = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private persisting: Promise<void> = Promise.resolve();
 
@@ -66,7 +74,7 @@ export class MemoryBudgetLedger implements BudgetLedger {
   async load(): Promise<void> {
     if (!this.options.store) return;
     const rows = await this.options.store.db.selectFrom('control_spend').select(['scope', 'spent']).execute();
-    for (const row of rows) this.settled.set(row.scope, Number(row.spent));
+    for (const row of rows) this.settled.set(row.scope, Number(row.spent) + (this.pending.get(row.scope) ?? 0));
   }
 
   private used(scope: string): number {
@@ -90,7 +98,7 @@ export class MemoryBudgetLedger implements BudgetLedger {
       else this.held.set(line.scope, held);
       if (line.actual !== 0) {
         this.settled.set(line.scope, (this.settled.get(line.scope) ?? 0) + line.actual);
-        this.dirty.add(line.scope);
+        if (this.options.store) this.pending.set(line.scope, (this.pending.get(line.scope) ?? 0) + line.actual);
       }
     }
   }
@@ -99,25 +107,31 @@ export class MemoryBudgetLedger implements BudgetLedger {
     return this.used(scope);
   }
 
-  /** Writes changed scopes in one transaction (upsert). */
+  /** Adds each scope's unwritten spend to its row in one transaction, and takes back the totals. */
   persist(): Promise<void> {
-    this.persisting = this.persisting.then(async () => {
+    // After a failed write the next one still runs (a rejected chain would skip it forever).
+    this.persisting = this.persisting.catch(() => undefined).then(async () => {
       const store = this.options.store;
-      if (!store || this.dirty.size === 0) return;
-      const scopes = [...this.dirty];
-      this.dirty.clear();
+      if (!store || this.pending.size === 0) return;
+      const batch = [...this.pending];
+      this.pending.clear();
       const now = Date.now();
       try {
-        await store.db.transaction().execute(async (trx) => {
-          for (const scope of scopes) {
-            const spent = this.settled.get(scope) ?? 0;
-            await trx.insertInto('control_spend').values({ scope, spent, updated_at: now })
-              .onConflict((oc) => oc.column('scope').doUpdateSet({ spent: sql<number>`excluded.spent`, updated_at: sql<number>`excluded.updated_at` }))
-              .execute();
+        const totals = await store.db.transaction().execute(async (trx) => {
+          const written: Array<[string, number]> = [];
+          for (const [scope, delta] of batch) {
+            const row = await trx.insertInto('control_spend').values({ scope, spent: delta, updated_at: now })
+              .onConflict((oc) => oc.column('scope').doUpdateSet({ spent: sql<number>`control_spend.spent + excluded.spent`, updated_at: sql<number>`excluded.updated_at` }))
+              .returning('spent')
+              .executeTakeFirstOrThrow();
+            written.push([scope, Number(row.spent)]);
           }
+          return written;
         });
+        // The shared total plus what was settled here while the write was on its way.
+        for (const [scope, total] of totals) this.settled.set(scope, total + (this.pending.get(scope) ?? 0));
       } catch (error) {
-        for (const scope of scopes) this.dirty.add(scope);
+        for (const [scope, delta] of batch) this.pending.set(scope, (this.pending.get(scope) ?? 0) + delta);
         throw error;
       }
     });

@@ -12,20 +12,25 @@ import type { ChatResponse } from '../core/chat-response.js';
 
 export const sha256 = sha256Hex;
 
-/** The cache key: target (route or model) plus the answer-shaping fields. */
-export function cacheKey(request: ChatRequest, target: string): string {
-  return sha256(canonicalJson({
-    target,
-    messages: request.messages,
-    tools: request.tools ?? null,
-    tool_choice: request.tool_choice ?? null,
-    response_format: request.response_format ?? null,
-    temperature: request.temperature ?? null,
-    top_p: request.top_p ?? null,
-    max_tokens: requestedMaxTokens(request) ?? null,
-    stop: request.stop ?? null,
-    seed: request.seed ?? null,
-  }));
+/**
+ * Fields that shape only the transport or the bookkeeping, not the answer. Everything else
+ * is in the key, fields Arbiter does not know included: they are passed upstream and may
+ * change what comes back. The cap is keyed once, whichever of its two names set it.
+ */
+const NOT_IN_KEY = new Set(['model', 'stream', 'stream_options', 'user', 'metadata', 'max_tokens', 'max_completion_tokens']);
+
+/**
+ * The cache key: target (route or model), the upstream model that answers (a route whose
+ * deployment moves to another model version must not replay the old one's answers), and
+ * every answer-shaping field; an unset field and a null one are the same.
+ */
+export function cacheKey(request: ChatRequest, target: string, upstreamModel?: string): string {
+  const fields: Record<string, unknown> = { target, upstream_model: upstreamModel ?? null, max_tokens: requestedMaxTokens(request) ?? null };
+  for (const name in request) {
+    const value = request[name as keyof ChatRequest];
+    if (!NOT_IN_KEY.has(name) && value != null) fields[`request.${name}`] = value;
+  }
+  return sha256(canonicalJson(fields));
 }
 
 export interface CachePolicyInput {
@@ -51,8 +56,14 @@ export function cacheApplies(input: CachePolicyInput): boolean {
   return true;
 }
 
-interface Entry {
+/** A stored answer and the deployment that gave it (a hit says which one, as a live answer does). */
+export interface CachedAnswer {
   response: ChatResponse;
+  deployment?: { name: string; model: string; simulated?: boolean };
+}
+
+interface Entry {
+  answer: CachedAnswer;
   expiresAt: number;
 }
 
@@ -61,7 +72,7 @@ export class ResponseCache {
 
   constructor(private readonly maxEntries = 10_000, private readonly now: () => number = Date.now) {}
 
-  get(key: string): ChatResponse | undefined {
+  get(key: string): CachedAnswer | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
@@ -71,12 +82,12 @@ export class ResponseCache {
     // Refresh recency: Map iteration order is insertion order.
     this.entries.delete(key);
     this.entries.set(key, entry);
-    return entry.response;
+    return entry.answer;
   }
 
-  set(key: string, response: ChatResponse, ttlMs: number): void {
+  set(key: string, answer: CachedAnswer, ttlMs: number): void {
     this.entries.delete(key);
-    this.entries.set(key, { response, expiresAt: this.now() + ttlMs });
+    this.entries.set(key, { answer, expiresAt: this.now() + ttlMs });
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;

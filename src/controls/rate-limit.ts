@@ -8,7 +8,10 @@ export interface RateDecision {
 }
 
 export interface RateLimiter {
-  /** Adds `cost` when it fits under `limit` in the window ending now. `force` adds it regardless. */
+  /**
+   * Adds `cost` when it fits under `limit` in the window ending now. `force` adds it regardless;
+   * a negative forced cost settles a reservation that was too high (the window never goes below 0).
+   */
   consume(key: string, limit: number, cost: number, options?: { force?: boolean }): Promise<RateDecision>;
   close(): Promise<void>;
 }
@@ -61,7 +64,7 @@ export class MemoryRateLimiter implements RateLimiter {
       state.index = index;
     }
     const decision = slidingWindowDecision(state.current, state.previous, now - index * this.windowMs, this.windowMs, limit, cost);
-    if (decision.allowed || options.force) state.current += cost;
+    if (decision.allowed || options.force) state.current = Math.max(0, state.current + cost);
     if (++this.sweeps % 10_000 === 0) this.sweep(index);
     return options.force ? { allowed: true, retryAfterMs: 0 } : decision;
   }

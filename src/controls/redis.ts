@@ -41,8 +41,9 @@ if needed == 0 then needed = 1 end
 local allowed = 0
 if previous * weight + current + needed <= limit then allowed = 1 end
 if allowed == 1 or ARGV[5] == '1' then
-  if cost > 0 then
-    redis.call('INCRBY', KEYS[1], cost)
+  if cost ~= 0 then
+    -- A negative cost (forced) returns what a reservation did not use, never below zero.
+    if redis.call('INCRBY', KEYS[1], cost) < 0 then redis.call('SET', KEYS[1], '0') end
     redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]) * 2)
   end
 end

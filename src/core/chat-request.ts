@@ -7,10 +7,19 @@
 import { z } from 'zod';
 import { ArbiterError } from './errors.js';
 
-const textPart = z.object({ type: z.literal('text'), text: z.string() });
+/**
+ * Arbiter extension: Anthropic's prompt-cache breakpoint on a part or tool, kept so a Messages
+ * request reaches an Anthropic upstream with its breakpoints (other formats ignore it).
+ * https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching
+ */
+export const cacheControlSchema = z.looseObject({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() });
+export type CacheControl = z.infer<typeof cacheControlSchema>;
+
+const textPart = z.object({ type: z.literal('text'), text: z.string(), cache_control: cacheControlSchema.optional() });
 const imagePart = z.object({
   type: z.literal('image_url'),
   image_url: z.object({ url: z.string().min(1), detail: z.enum(['auto', 'low', 'high']).optional() }),
+  cache_control: cacheControlSchema.optional(),
 });
 const audioPart = z.object({
   type: z.literal('input_audio'),
@@ -19,6 +28,7 @@ const audioPart = z.object({
 const filePart = z.object({
   type: z.literal('file'),
   file: z.object({ file_data: z.string().optional(), file_id: z.string().optional(), filename: z.string().optional() }),
+  cache_control: cacheControlSchema.optional(),
 });
 const refusalPart = z.object({ type: z.literal('refusal'), refusal: z.string() });
 
@@ -31,6 +41,12 @@ const toolCallSchema = z.object({
   /** Provider data to hand back (Gemini thought signatures); see ToolCallExtra. */
   extra_content: z.looseObject({ google: z.looseObject({ thought_signature: z.string().optional() }).optional() }).optional(),
 });
+
+export const thinkingBlockSchema = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() }),
+  z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() }),
+]);
+export type ThinkingBlock = z.infer<typeof thinkingBlockSchema>;
 
 const systemMessage = z.looseObject({
   role: z.literal('system'),
@@ -55,6 +71,11 @@ const assistantMessage = z.looseObject({
   tool_calls: z.array(toolCallSchema).optional(),
   /** DeepSeek-style reasoning carried back in multi-turn conversations. */
   reasoning_content: z.string().nullish(),
+  /**
+   * Arbiter extension (LiteLLM's name): Claude's thinking blocks with their signatures, which
+   * Anthropic wants back unchanged on the next turn of a tool-using conversation.
+   */
+  thinking_blocks: z.array(thinkingBlockSchema).optional(),
 });
 const toolMessage = z.looseObject({
   role: z.literal('tool'),
@@ -76,6 +97,7 @@ export const toolSchema = z.object({
     parameters: z.record(z.string(), z.unknown()).optional(),
     strict: z.boolean().nullish(),
   }),
+  cache_control: cacheControlSchema.optional(),
 });
 
 export const toolChoiceSchema = z.union([

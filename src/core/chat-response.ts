@@ -4,6 +4,8 @@
  * maps its provider's wire format onto them.
  * Reference: https://platform.openai.com/docs/api-reference/chat/object
  */
+import type { ThinkingBlock } from './chat-request.js';
+
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
 
 /**
@@ -29,6 +31,8 @@ export interface AssistantMessage {
   tool_calls?: ToolCall[];
   /** Reasoning text where the provider exposes it (DeepSeek, Anthropic thinking, Gemini thoughts). */
   reasoning_content?: string;
+  /** Claude's thinking blocks with signatures, to hand back on the next turn (see chat-request.ts). */
+  thinking_blocks?: ThinkingBlock[];
 }
 
 export interface Usage {

@@ -4,43 +4,15 @@
  * metrics) after it. `finish` runs exactly once per admitted request, whatever happened.
  */
 import type { ChatRequest } from '../core/chat-request.js';
-import type { ChatResponse, Usage } from '../core/chat-response.js';
-import type { StreamItem } from '../core/stream-item.js';
 import type { Deployment } from '../core/provider.js';
-import type { NanoUsd } from '../core/money.js';
 import type { EmbeddingRequest } from '../core/embeddings.js';
 import type { GatewayContext } from './context.js';
-import type { AttemptRecord, ResolvedTarget } from '../runtime/types.js';
+import type { ResolvedTarget } from '../runtime/types.js';
+import type { ChatAdmission, EmbeddingAdmission } from '../controls/chat-admission.js';
 
-export interface ChatOutcome {
-  status: number;
-  errorCode?: string;
-  deployment?: Deployment;
-  attempts: AttemptRecord[];
-  retries: number;
-  fallbacks: number;
-  response?: ChatResponse;
-  usage?: Usage;
-  costNano?: NanoUsd | null;
-  firstTokenMs?: number;
-  cacheHit?: boolean;
-  streamed: boolean;
-}
-
-export interface ChatAdmission {
-  /** The request to send upstream (tools may have been stripped). */
-  request: ChatRequest;
-  cachedResponse?: ChatResponse;
-  upstreamHeaders?: Record<string, string>;
-  enforceResponse(response: ChatResponse): ChatResponse;
-  enforceStream(chunks: AsyncIterable<StreamItem>): AsyncIterable<StreamItem>;
-  finish(outcome: ChatOutcome): void;
-}
-
-/** An embeddings call admitted past the key's limits and budgets; `finish` settles and audits it. */
-export interface EmbeddingAdmission {
-  finish(outcome: ChatOutcome): void;
-}
+// The decisions live in src/controls; these are the types the routes speak.
+export type { ChatAdmission, EmbeddingAdmission } from '../controls/chat-admission.js';
+export type { ChatOutcome } from '../controls/request-facts.js';
 
 export interface ChatControls {
   admit(ctx: GatewayContext, request: ChatRequest, target: ResolvedTarget): Promise<ChatAdmission>;

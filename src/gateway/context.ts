@@ -17,8 +17,13 @@ export interface GatewayContext {
   vars: Partial<GatewayVariables>;
 }
 
+/** The API a request came in by; every entrance is served by the same path behind it. */
+export type Entrance = 'chat' | 'messages' | 'responses' | 'embeddings';
+
 /** Typed slots middleware fill in for later stages (Hono's `c.set/c.get`, without the strings). */
 export interface GatewayVariables {
+  /** Set from the route table before any middleware runs, so even a refusal at the door names it. */
+  entrance: Entrance;
   keyId: string;
   keyName: string;
   keyRoute: string;

@@ -36,12 +36,15 @@ export function errorHeaders(error: ArbiterError): Record<string, string> {
   return headers;
 }
 
-export function sendError(res: ServerResponse, error: ArbiterError, extraHeaders: Record<string, string> = {}): void {
+/** An entrance's error body (Anthropic's and OpenAI's differ); OpenAI's is the default. */
+export type ErrorFormat = (error: ArbiterError, requestId: string) => unknown;
+
+export function sendError(res: ServerResponse, error: ArbiterError, extraHeaders: Record<string, string> = {}, format?: ErrorFormat): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = JSON.stringify(errorBody(error));
+  const body = JSON.stringify(format ? format(error, extraHeaders['x-request-id'] ?? '') : errorBody(error));
   // The error body's own type and length win over any the request had set before it failed.
   res.writeHead(error.status, {
     ...errorHeaders(error),

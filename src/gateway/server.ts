@@ -9,13 +9,26 @@ import type { Logger } from 'pino';
 import { ArbiterError } from '../core/errors.js';
 import { RequestAbort } from '../core/cancel-signal.js';
 import { compose } from './compose.js';
-import type { GatewayContext, GatewayVariables, Handler, Middleware } from './context.js';
-import { sendError, toArbiterError } from './error-response.js';
+import type { Entrance, GatewayContext, GatewayVariables, Handler, Middleware } from './context.js';
+import { sendError, toArbiterError, type ErrorFormat } from './error-response.js';
 import { pickRequestId } from './middleware/request-id.js';
 import type { CorsPolicy } from './cors.js';
 
+/** A route that is an entrance: its name goes on the audit row, its errors leave in its own shape. */
+export interface RouteEntry {
+  handler: Handler;
+  entrance?: Entrance;
+  errorFormat?: ErrorFormat;
+}
+
 export interface RouteTable {
-  [methodAndPath: string]: Handler;
+  [methodAndPath: string]: Handler | RouteEntry;
+}
+
+interface Chain {
+  run: Handler;
+  entrance?: Entrance;
+  errorFormat?: ErrorFormat;
 }
 
 export interface GatewayAppOptions {
@@ -69,16 +82,23 @@ class RequestContext implements GatewayContext {
 
 export function createGatewayListener(options: GatewayAppOptions): RequestListener {
   // By method, then path: a key joined per request would be a new string to hash and compare.
-  const chains = new Map<string, Map<string, Handler>>();
-  for (const [key, handler] of Object.entries(options.routes)) {
+  const chains = new Map<string, Map<string, Chain>>();
+  // A path's error shape, for the 405 of a method it does not take too.
+  const errorFormats = new Map<string, ErrorFormat>();
+  for (const [key, route] of Object.entries(options.routes)) {
     const space = key.indexOf(' ');
     const routeMethod = key.slice(0, space);
+    const routePath = key.slice(space + 1);
     let byPath = chains.get(routeMethod);
     if (!byPath) chains.set(routeMethod, byPath = new Map());
-    byPath.set(key.slice(space + 1), compose(options.middleware, handler));
+    const entry: RouteEntry = typeof route === 'function' ? { handler: route } : route;
+    byPath.set(routePath, { run: compose(options.middleware, entry.handler), entrance: entry.entrance, errorFormat: entry.errorFormat });
+    if (entry.errorFormat) errorFormats.set(routePath, entry.errorFormat);
   }
-  const notFound: Handler = async (ctx) => {
-    throw new ArbiterError('not_found', `Unknown endpoint ${ctx.method} ${ctx.path}.`);
+  const notFound: Chain = {
+    run: async (ctx) => {
+      throw new ArbiterError('not_found', `Unknown endpoint ${ctx.method} ${ctx.path}.`);
+    },
   };
   const allowedPaths = new Set([...chains.values()].flatMap((byPath) => [...byPath.keys()]));
 
@@ -109,28 +129,33 @@ export function createGatewayListener(options: GatewayAppOptions): RequestListen
     // HEAD is GET without a body (probes and load balancers send it); node drops the body.
     let chain = chains.get(method === 'HEAD' ? 'GET' : method)?.get(path);
     if (!chain && allowedPaths.has(path)) {
-      chain = async () => {
-        throw new ArbiterError('invalid_request', `Method ${method} is not allowed on ${path}.`, { status: 405 });
+      chain = {
+        run: async () => {
+          throw new ArbiterError('invalid_request', `Method ${method} is not allowed on ${path}.`, { status: 405 });
+        },
+        errorFormat: errorFormats.get(path),
       };
     }
     if (!chain && options.prefixRoutes) chain = prefixRoute(options.prefixRoutes, path);
-    (chain ?? notFound)(ctx).catch((error: unknown) => {
+    const route = chain ?? notFound;
+    if (route.entrance) ctx.vars.entrance = route.entrance;
+    route.run(ctx).catch((error: unknown) => {
       const arbiterError = toArbiterError(error, ctx.requestId);
       if (arbiterError.code === 'internal_error') options.logger.error({ err: error, requestId: ctx.requestId }, 'unhandled error');
       if (abort.aborted) {
         res.destroy();
         return;
       }
-      sendError(res, arbiterError, ctx.responseHeaders);
+      sendError(res, arbiterError, ctx.responseHeaders, route.errorFormat);
     });
   };
 }
 
 /** `/ui` matches `/ui` and `/ui/...`, never `/uix`; `/admin/api/` matches what starts with it. */
-function prefixRoute(routes: NonNullable<GatewayAppOptions['prefixRoutes']>, path: string): Handler | undefined {
+function prefixRoute(routes: NonNullable<GatewayAppOptions['prefixRoutes']>, path: string): Chain | undefined {
   for (const route of routes) {
     const prefix = route.prefix;
-    if (prefix.endsWith('/') ? path.startsWith(prefix) : path === prefix || path.startsWith(`${prefix}/`)) return route.handler;
+    if (prefix.endsWith('/') ? path.startsWith(prefix) : path === prefix || path.startsWith(`${prefix}/`)) return { run: route.handler };
   }
   return undefined;
 }

@@ -96,6 +96,11 @@ export class SseWriter {
     this.finish('data: [DONE]\n\n');
   }
 
+  /** Ends with the entrance's own last events (Anthropic and Responses streams send no [DONE]). */
+  endWith(events: string): void {
+    this.finish(events);
+  }
+
   private finish(last: string): void {
     this.start();
     const text = this.pending + last;

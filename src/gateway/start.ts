@@ -43,6 +43,7 @@ export async function startArbiter(options: StartArbiterOptions): Promise<Runnin
     controls: controls.chatControls,
     middleware: [controls.authMiddleware],
     renderMetrics: controls.renderMetrics,
+    store,
     admin: {
       store, config, keys: controls.keys, runtime,
       masterKey: options.env[config.server.masterKeyEnv],

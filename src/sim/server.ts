@@ -13,6 +13,7 @@ import { geminiEmbeddings, geminiWire, parseGemini } from './gemini-wire.js';
 import { embeddings, modelList, openAiWire, parseOpenAi } from './openai-wire.js';
 import { hashParts, hexId, SeededRandom } from './random.js';
 import { findSimModel, type SimModelProfile } from './slate.js';
+import { impersonatedProfile, impersonatedModelList, impersonateAnswers, restyleImpersonated, type ImpersonatedEndpoint } from './impersonate-endpoint.js';
 import { completionTokensOf, type ParseResult, type WireFormat } from './wire.js';
 
 export interface SimOptions {
@@ -25,6 +26,8 @@ export interface SimOptions {
   modelFaults?: Record<string, Partial<SimFaults>>;
   /** Also apply each model profile's own error / 429 rates (default: off). */
   profileFaults?: boolean;
+  /** Model ids served as impersonated families (real tokenizer counts, template, style, persona). */
+  impersonations?: Record<string, ImpersonatedEndpoint>;
 }
 
 export interface RunningSimulator {
@@ -104,7 +107,8 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
   async function generate(req: IncomingMessage, res: ServerResponse, wire: WireFormat, parsed: ParseResult): Promise<void> {
     if (!parsed.ok) return send(res, parsed.status, wire.error(parsed.status, parsed.message));
     const request = parsed.request;
-    const profile = findSimModel(request.model);
+    const impersonation = options.impersonations?.[request.model];
+    const profile = impersonation ? impersonatedProfile(request.model) : findSimModel(request.model);
     if (!profile) return send(res, 404, wire.error(404, `The model '${request.model}' does not exist (this simulator serves: sim-frontier, sim-swift, sim-coder-open, sim-local-small).`));
     const counter = counters.get(profile.id) ?? 0;
     counters.set(profile.id, counter + 1);
@@ -118,7 +122,8 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     const extraSeed = requestSeed(req.headers);
     const answerSeed = extraSeed === undefined ? seed : hashParts(seed, extraSeed);
     // The first choice is the answer a single-choice request gets; each further one is drawn on its own.
-    const answers = Array.from({ length: request.choices }, (_, choice) => computeAnswer(request, profile, choice === 0 ? answerSeed : hashParts(answerSeed, 'choice', choice)));
+    let answers = Array.from({ length: request.choices }, (_, choice) => computeAnswer(request, profile, choice === 0 ? answerSeed : hashParts(answerSeed, 'choice', choice)));
+    if (impersonation) answers = impersonateAnswers({ impersonation, request, answers, seed: answerSeed, counter });
     const generated = { completionTokens: completionTokensOf(answers) };
     const id = wire.name === 'anthropic' ? `msg_sim${hexId(21, seed, counter, responseCounter)}` : wire.name === 'gemini' ? hexId(22, seed, counter, responseCounter) : `chatcmpl-sim${hexId(24, seed, counter, responseCounter)}`;
     responseCounter++;
@@ -130,7 +135,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
       const timing = latency(profile, generated, 1, counter);
       await sleep(timing.ttftMs + timing.perFrameMs + spike);
       if (fault.kind === 'malformed') return send(res, 200, '{"id":"broken","choices":[{"message":', requestIdHeader);
-      const body = wire.json(answers, ctx);
+      const body = impersonation && wire.name === 'openai' ? restyleImpersonated(impersonation, request.model, wire.json(answers, ctx), seed, counter) : wire.json(answers, ctx);
       if (fault.kind === 'cut') {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...requestIdHeader });
         res.write(body.slice(0, Math.floor(body.length / 2)));
@@ -174,7 +179,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
 
     if (method === 'GET') {
       if (path === '/healthz' || path === '/') return send(res, 200, JSON.stringify({ ok: true, simulated: true }));
-      if (path === '/v1/models') return send(res, 200, modelList());
+      if (path === '/v1/models') return send(res, 200, options.impersonations ? impersonatedModelList(options.impersonations) : modelList());
       const modelMatch = /^\/v1\/models\/([^/]+)$/.exec(path);
       if (modelMatch) {
         const profile = findSimModel(decodeURIComponent(modelMatch[1] ?? ''));

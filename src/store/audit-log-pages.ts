@@ -29,7 +29,7 @@ export interface LogCursor {
 
 export const LOG_LIST_COLUMNS = [
   'request_id', 'created_at', 'key_id', 'key_name', 'route', 'deployment', 'model', 'status', 'error_code', 'retries', 'fallbacks',
-  'prompt_tokens', 'completion_tokens', 'cost_nano', 'latency_ms', 'ttft_ms', 'cache_hit', 'streamed',
+  'prompt_tokens', 'completion_tokens', 'cost_nano', 'latency_ms', 'ttft_ms', 'cache_hit', 'streamed', 'entrance',
 ] as const satisfies ReadonlyArray<keyof AuditLogTable>;
 
 export type LogListRow = Pick<AuditLogTable, (typeof LOG_LIST_COLUMNS)[number]>;

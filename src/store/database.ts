@@ -119,7 +119,7 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: SqlDialectN
   // Kysely looks for its migration tables in every schema it can see unless told which one:
   // another schema's tables (a second Arbiter, a test run) would be taken for ours.
   const migrationTableSchema = dialect === 'postgres' ? await currentSchema(db) : undefined;
-  const migrator = new Migrator({ db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+  const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');

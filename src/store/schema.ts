@@ -5,6 +5,7 @@
  */
 import type { EvalTables } from './tables/evals.js';
 import type { ControlTables } from './tables/controls.js';
+import type { IdentifyTables } from './tables/identify.js';
 import type { DashboardTables } from './tables/dashboard.js';
 
-export interface Database extends EvalTables, ControlTables, DashboardTables {}
+export interface Database extends EvalTables, ControlTables, IdentifyTables, DashboardTables {}

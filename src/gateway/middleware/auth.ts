@@ -20,8 +20,21 @@ export interface AuthOptions {
   publicPaths?: readonly string[];
 }
 
+/**
+ * Anthropic clients send the key as `x-api-key` (the SDK's apiKey, Claude Code's
+ * ANTHROPIC_API_KEY) and as a Bearer token only with an auth token (ANTHROPIC_AUTH_TOKEN):
+ * on the Messages entrance either is the key.
+ * https://docs.anthropic.com/en/api/overview#authentication
+ */
+const apiKeyHeaderPaths = new Set(['/v1/messages', '/v1/messages/count_tokens']);
+
 function authorizationHeader(ctx: GatewayContext): string | undefined {
   const value = ctx.req.headers.authorization;
+  if (typeof value === 'string' && value !== '') return value;
+  if (apiKeyHeaderPaths.has(ctx.path)) {
+    const apiKey = ctx.req.headers['x-api-key'];
+    if (typeof apiKey === 'string' && apiKey !== '') return `Bearer ${apiKey}`;
+  }
   return typeof value === 'string' ? value : undefined;
 }
 

@@ -3,7 +3,7 @@
  * https://docs.anthropic.com/en/api/messages
  */
 import { REASONING_BUDGET_TOKENS } from '../../core/reasoning-budget.js';
-import type { ChatMessage, ChatRequest, UserContentPart } from '../../core/chat-request.js';
+import type { CacheControl, ChatMessage, ChatRequest, UserContentPart } from '../../core/chat-request.js';
 import { contentText, requestedMaxTokens } from '../../core/chat-request.js';
 import { ArbiterError } from '../../core/errors.js';
 
@@ -12,6 +12,11 @@ interface Turn { role: 'user' | 'assistant'; content: Block[] }
 
 /** json_schema / json_object are served by forcing one tool whose input is the answer. */
 export const JSON_TOOL = 'json_response';
+
+/** A prompt-cache breakpoint the client set (through the Messages entrance) goes on the same block. */
+function withCacheControl(block: Block, cacheControl: CacheControl | undefined): Block {
+  return cacheControl ? { ...block, cache_control: cacheControl } : block;
+}
 
 function imageBlock(url: string): Block {
   const match = /^data:([^;]+);base64,(.*)$/s.exec(url);
@@ -27,20 +32,40 @@ function documentBlock(fileData: string | undefined): Block | undefined {
 
 // Anthropic refuses empty text blocks ("text content blocks must be non-empty"), which OpenAI
 // accepts, so they are left out rather than sent.
-function textBlock(text: string): Block[] {
-  return text === '' ? [] : [{ type: 'text', text }];
+function textBlock(text: string, cacheControl?: CacheControl): Block[] {
+  return text === '' ? [] : [withCacheControl({ type: 'text', text }, cacheControl)];
 }
 
 function userBlocks(content: string | UserContentPart[]): Block[] {
   if (typeof content === 'string') return textBlock(content);
   const blocks: Block[] = [];
   for (const part of content) {
-    if (part.type === 'text') blocks.push(...textBlock(part.text));
-    else if (part.type === 'image_url') blocks.push(imageBlock(part.image_url.url));
+    if (part.type === 'text') blocks.push(...textBlock(part.text, part.cache_control));
+    else if (part.type === 'image_url') blocks.push(withCacheControl(imageBlock(part.image_url.url), part.cache_control));
     else if (part.type === 'file') {
       const document = documentBlock(part.file.file_data);
-      if (document) blocks.push(document);
+      if (document) blocks.push(withCacheControl(document, part.cache_control));
     }
+  }
+  return blocks;
+}
+
+/** The cache breakpoint on the last part of text content, if any (a tool result carries it on its block). */
+function lastCacheControl(content: ChatMessage['content']): CacheControl | undefined {
+  const last = Array.isArray(content) ? content[content.length - 1] : undefined;
+  return last && 'cache_control' in last ? last.cache_control : undefined;
+}
+
+/** System text as blocks when a part carries a cache breakpoint, else one string as before. */
+function systemPrompt(messages: ChatMessage[]): string | Block[] {
+  const system = messages.filter((m) => m.role === 'system' || m.role === 'developer');
+  if (!system.some((m) => Array.isArray(m.content) && m.content.some((part) => part.cache_control))) {
+    return system.map((m) => contentText(m.content)).join('\n\n');
+  }
+  const blocks: Block[] = [];
+  for (const message of system) {
+    if (typeof message.content === 'string') blocks.push(...textBlock(message.content));
+    else for (const part of message.content) blocks.push(...textBlock(part.text, part.cache_control));
   }
   return blocks;
 }
@@ -61,14 +86,15 @@ function messageBlocks(message: ChatMessage): { role: Turn['role']; blocks: Bloc
     case 'user':
       return { role: 'user', blocks: userBlocks(message.content) };
     case 'assistant': {
-      const blocks: Block[] = [];
+      // Thinking blocks go back first and unchanged: Anthropic checks their signatures.
+      const blocks: Block[] = [...(message.thinking_blocks ?? [])];
       const text = contentText(message.content);
-      if (text) blocks.push({ type: 'text', text });
+      if (text) blocks.push(withCacheControl({ type: 'text', text }, lastCacheControl(message.content)));
       for (const call of message.tool_calls ?? []) blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments) });
       return { role: 'assistant', blocks };
     }
     case 'tool':
-      return { role: 'user', blocks: [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: contentText(message.content) }] };
+      return { role: 'user', blocks: [withCacheControl({ type: 'tool_result', tool_use_id: message.tool_call_id, content: contentText(message.content) }, lastCacheControl(message.content))] };
     default: {
       const never: never = message;
       return never;
@@ -105,7 +131,7 @@ export function toAnthropicRequest(request: ChatRequest, upstreamModel: string, 
   if (request.n != null && request.n > 1) {
     throw new ArbiterError('invalid_request', "Anthropic models return one choice per request; 'n' must be 1 for this deployment.", { param: 'n', retryable: false });
   }
-  const system = request.messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => contentText(m.content)).join('\n\n');
+  const system = systemPrompt(request.messages);
   const body: Record<string, unknown> = {
     model: upstreamModel,
     max_tokens: requestedMaxTokens(request) ?? 4096,
@@ -114,13 +140,13 @@ export function toAnthropicRequest(request: ChatRequest, upstreamModel: string, 
   if ((body.messages as Turn[]).length === 0) {
     throw new ArbiterError('invalid_request', "Invalid value for 'messages': Anthropic needs at least one non-empty user or assistant message besides the system prompt.", { param: 'messages', retryable: false });
   }
-  if (system) body.system = system;
+  if (system.length > 0) body.system = system;
   if (request.temperature != null) body.temperature = Math.min(1, request.temperature);
   if (request.top_p != null) body.top_p = request.top_p;
   if (request.stop != null) body.stop_sequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
   if (request.user) body.metadata = { user_id: request.user };
   if (stream) body.stream = true;
-  const tools = (request.tools ?? []).map((tool) => ({ name: tool.function.name, ...(tool.function.description ? { description: tool.function.description } : {}), input_schema: tool.function.parameters ?? { type: 'object', properties: {} } }));
+  const tools: Block[] = (request.tools ?? []).map((tool) => withCacheControl({ name: tool.function.name, ...(tool.function.description ? { description: tool.function.description } : {}), input_schema: tool.function.parameters ?? { type: 'object', properties: {} } }, tool.cache_control));
   const format = request.response_format;
   if (format && format.type !== 'text') {
     const schema = format.type === 'json_schema' ? (format.json_schema.schema ?? { type: 'object' }) : { type: 'object' };

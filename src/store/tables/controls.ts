@@ -56,12 +56,30 @@ export interface AuditLogTable {
   prompt_hash: string | null;
   prompt_body: string | null;
   response_body: string | null;
+  /** The API the request came in by: chat, messages, responses or embeddings (null: refused before a handler). */
+  entrance: string | null;
   /** Candidates the route decision left out and why ([{ modelId, reasons }] as JSON; migration 004). */
   route_excluded_json?: string | null;
+}
+
+/** A Responses API turn kept for `previous_response_id` (only on routes that store bodies). */
+export interface StoredResponsesTable {
+  /** `resp_...`, the id the client got. */
+  id: string;
+  /** The virtual key that made it: only that key may continue the conversation. */
+  key_id: string | null;
+  route: string;
+  /** The canonical conversation including the answer, as JSON. */
+  messages_json: string;
+  /** The Responses object returned, as JSON (for GET-style lookups and audits). */
+  response_json: string;
+  created_at: number;
+  expires_at: number;
 }
 
 export interface ControlTables {
   virtual_keys: VirtualKeysTable;
   control_spend: ControlSpendTable;
   audit_log: AuditLogTable;
+  stored_responses: StoredResponsesTable;
 }

@@ -10,7 +10,7 @@ import type { Meta } from '../app';
 export interface LogRow {
   request_id: string; created_at: number; key_name: string | null; route: string | null; deployment: string | null; model: string | null;
   status: number; error_code: string | null; retries: number; fallbacks: number; prompt_tokens: number; completion_tokens: number;
-  cost_nano: number | null; latency_ms: number; ttft_ms: number | null; cache_hit: number; streamed: number;
+  cost_nano: number | null; latency_ms: number; ttft_ms: number | null; cache_hit: number; streamed: number; entrance?: string | null;
 }
 
 const FILTERS = ['key', 'route', 'model', 'deployment', 'status', 'cache', 'q'] as const;
@@ -51,10 +51,10 @@ export function LogsView(props: { params: URLSearchParams; meta: Meta }) {
       </div>
       <ErrorNote error={page.error} />
       <table data-testid="log-table" class="log">
-        <thead><tr><th>time</th><th>request</th><th>key</th><th>route</th><th>deployment</th><th>status</th><th>tokens</th><th>cost</th><th>latency</th><th>TTFT</th><th></th></tr></thead>
+        <thead><tr><th>time</th><th>request</th><th>entrance</th><th>key</th><th>route</th><th>deployment</th><th>status</th><th>tokens</th><th>cost</th><th>latency</th><th>TTFT</th><th></th></tr></thead>
         <tbody>{rows.map((row) => (
           <tr key={row.request_id} data-request-id={row.request_id} class={row.status >= 400 ? 'bad' : ''} onClick={() => navigate('request', { id: row.request_id })}>
-            <td>{time(row.created_at)}</td><td class="mono">{row.request_id}</td><td>{row.key_name ?? '—'}</td><td>{row.route ?? '—'}</td>
+            <td>{time(row.created_at)}</td><td class="mono">{row.request_id}</td><td>{row.entrance ?? '—'}</td><td>{row.key_name ?? '—'}</td><td>{row.route ?? '—'}</td>
             <td>{row.deployment ?? '—'}{row.fallbacks > 0 ? ` (↪${row.fallbacks})` : ''}</td><td>{row.status}{row.error_code ? ` ${row.error_code}` : ''}</td>
             <td>{num(row.prompt_tokens)}/{num(row.completion_tokens)}</td><td>{usd(row.cost_nano)}</td><td>{ms(row.latency_ms)}</td><td>{ms(row.ttft_ms)}</td>
             <td>{row.cache_hit ? 'cache' : ''}{row.streamed ? ' stream' : ''}</td>
