@@ -85,7 +85,7 @@ function byPrice(a: ModelRow, b: ModelRow): number {
 export function parseCapabilities(list: string): CapabilityName[] {
   return list.split(',').map((item) => item.trim()).filter(Boolean).map((item) => {
     const name = item.toLowerCase().replace(/-/g, '_');
-    if (!(name in capabilityNames)) {
+    if (!Object.hasOwn(capabilityNames, name)) {
       throw new Error(`unknown capability '${item}' (known: ${Object.keys(capabilityNames).join(', ')})`);
     }
     return name as CapabilityName;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { deploymentConfigSchema } from './deployments.js';
 import { routeConfigSchema } from './routes.js';
+import { nullPrototype } from '../core/own-property.js';
 import { serverConfigSchema, storageConfigSchema } from './server.js';
 
 export const configSchema = z.strictObject({
@@ -9,7 +10,8 @@ export const configSchema = z.strictObject({
   storage: storageConfigSchema.default(storageConfigSchema.parse({})),
   deployments: z.array(deploymentConfigSchema).default([]),
   /** Named policies; a request selects one by model name, `x-arbiter-route`, or its key. */
-  routes: z.record(z.string(), routeConfigSchema).default({}),
+  // Null-prototype: requests name routes, and no name may find Object.prototype's members.
+  routes: z.record(z.string(), routeConfigSchema).default({}).transform(nullPrototype),
   /** Which route `arbiter/auto` means. */
   defaultRoute: z.string().optional(),
 }).superRefine((config, ctx) => {

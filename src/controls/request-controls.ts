@@ -185,6 +185,9 @@ export async function createRequestControls(options: RequestControlsOptions): Pr
     const hit = cachePlan ? cache.get(cachePlan.key) : undefined;
     if (cachePlan && !hit) facts.responseHeaders['x-arbiter-cache'] = 'miss';
     const cached = hit ? cacheHitAnswer(hit, facts.responseHeaders) : undefined;
+    // The output allowance the budget reserves goes upstream as the cap, so the bill cannot pass it
+    // (OpenAI and Gemini upstreams have none of their own; adapters map the field per wire format).
+    const sent = requestedMaxTokens(upstreamRequest) === undefined && owners.length > 0 ? { ...upstreamRequest, max_completion_tokens: defaultMaxTokens } : upstreamRequest;
 
     // Budgets: reserve the worst case unless the answer comes from the cache.
     let reservations: Reservation[] = [];
@@ -197,7 +200,7 @@ export async function createRequestControls(options: RequestControlsOptions): Pr
 
     let finished = false;
     return {
-      request: upstreamRequest,
+      request: sent,
       cachedResponse: cached,
       enforceResponse(response: ChatResponse) {
         const result = enforceToolCalls(response, allowedTools);

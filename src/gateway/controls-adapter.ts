@@ -4,6 +4,7 @@
  * middleware so requests refused at the door are audited too.
  */
 import type { Logger } from 'pino';
+import { ownValue } from '../core/own-property.js';
 import type { ArbiterConfig } from '../config/schema.js';
 import type { Env } from '../config/interpolate.js';
 import type { Store } from '../store/database.js';
@@ -71,7 +72,7 @@ export async function createControls(options: ControlsOptions): Promise<Controls
     admitEmbedding: (ctx, request, deployment) => controls.admitEmbedding(factsOf(ctx), request, deployment),
   };
 
-  const auth = authMiddleware({ keys: controls.keys, masterKey: options.env[options.config.server.masterKeyEnv] });
+  const auth = authMiddleware({ keys: controls.keys, masterKey: ownValue(options.env, options.config.server.masterKeyEnv) });
   /** Requests refused at the door are in the audit trail too: who tried, when, with what answer. */
   const auditedAuth: Middleware = async function auditedAuth(ctx, next) {
     let admitted = false;

@@ -5,12 +5,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { ArbiterError } from '../core/errors.js';
 import { RequestAbort } from '../core/cancel-signal.js';
 import { compose } from './compose.js';
 import type { Entrance, GatewayContext, GatewayVariables, Handler, Middleware } from './context.js';
-import { sendError, toArbiterError, type ErrorFormat } from './error-response.js';
+import { errorBody, sendError, toArbiterError, type ErrorFormat } from './error-response.js';
 import { pickRequestId } from './middleware/request-id.js';
 import type { CorsPolicy } from './cors.js';
 
@@ -167,8 +168,28 @@ export interface ListeningServer {
   close(): Promise<void>;
 }
 
+/**
+ * A request node's parser refuses (headers or URL past its 16 KB limit, a malformed request
+ * line) never reaches a handler; node's own answer is a bare status line, which OpenAI
+ * clients cannot parse. It gets the same error body as every other refusal.
+ * https://nodejs.org/api/http.html#event-clienterror
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  // As node's own handler: nothing to answer on a reset socket or one whose response has begun.
+  if (error.code === 'ECONNRESET' || !socket.writable || (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const refusal = new ArbiterError('invalid_request', tooLarge ? 'The request line and headers exceed 16 KB.' : 'The request is not valid HTTP.', { status: tooLarge ? 431 : 400 });
+  const body = JSON.stringify(errorBody(refusal));
+  const reason = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(`HTTP/1.1 ${refusal.status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
 export async function listen(listener: RequestListener, host: string, port: number): Promise<ListeningServer> {
   const server = createServer({ keepAlive: true, requestTimeout: 0 }, listener);
+  server.on('clientError', answerClientError);
   // Clients (and the official SDKs) reuse connections; keep them longer than typical client pools.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -9,6 +9,7 @@ import type { DeploymentConfig } from '../config/deployments.js';
 import type { ChatRequest } from '../core/chat-request.js';
 import type { Usage } from '../core/chat-response.js';
 import { ArbiterError } from '../core/errors.js';
+import { ownValue } from '../core/own-property.js';
 import type { Deployment } from '../core/provider.js';
 import type { NanoUsd } from '../core/money.js';
 import { computeCost, estimatePromptTokens, estimateTextTokens, findModel, loadCatalog, pricesFor, usageFromStream } from '../catalog/index.js';
@@ -135,7 +136,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       const embedding = mirrors.filter((candidate) => adapterFor(candidate.provider).embed);
       if (embedding.length === 0) throw new ArbiterError('invalid_request', `The model '${request.model}' has no deployment that serves embeddings.`, { param: 'model' });
       if (!keyRoute) return embedding[0]!;
-      if (!options.config.routes[keyRoute]) throw new ArbiterError('not_found', `The route '${keyRoute}' this API key is bound to does not exist.`);
+      if (!ownValue(options.config.routes, keyRoute)) throw new ArbiterError('not_found', `The route '${keyRoute}' this API key is bound to does not exist.`);
       // The route's compliance (jurisdiction, vendor, open weights, region, locality) says where its data may go, embeddings included.
       const verdicts = embedding.map((deployment) => ({ deployment, reasons: routing.complianceExclusions(keyRoute, deployment) }));
       const admitted = verdicts.find((verdict) => verdict.reasons.length === 0);
@@ -159,7 +160,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     isSimulated: (model) => (index.lookup(model) ?? []).every((deployment) => deployment.simulated) && index.lookup(model) !== undefined,
     setQuality: (quality) => routing.setQuality(quality),
     explainRoute(routeName, request) {
-      if (!options.config.routes[routeName]) throw new ArbiterError('not_found', `The route '${routeName}' does not exist.`);
+      if (!ownValue(options.config.routes, routeName)) throw new ArbiterError('not_found', `The route '${routeName}' does not exist.`);
       return explainDecision(routing.decision(routeName, request, 'explain', estimate(request)));
     },
     providerOf: (model) => index.lookup(model)?.[0]?.provider ?? model,

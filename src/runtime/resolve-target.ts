@@ -10,6 +10,7 @@
 import type { ArbiterConfig } from '../config/schema.js';
 import type { ChatRequest } from '../core/chat-request.js';
 import { ArbiterError } from '../core/errors.js';
+import { ownValue } from '../core/own-property.js';
 import type { Deployment } from '../core/provider.js';
 import type { ModelIndex } from './model-index.js';
 import type { Routing } from './routing.js';
@@ -27,7 +28,7 @@ export interface ResolveInput {
 }
 
 function routeTarget(input: ResolveInput, routeName: string): ResolvedTarget {
-  if (!input.config.routes[routeName]) {
+  if (!ownValue(input.config.routes, routeName)) {
     throw new ArbiterError('not_found', `The route '${routeName}' does not exist.`, { param: input.hints.routeHeader === routeName ? 'x-arbiter-route' : 'model' });
   }
   return input.routing.decideRoute(routeName, input.request, input.hints.requestId ?? '', input.estimate(input.request));
@@ -35,7 +36,7 @@ function routeTarget(input: ResolveInput, routeName: string): ResolvedTarget {
 
 function keyBoundTarget(input: ResolveInput, keyRoute: string): ResolvedTarget {
   const { request, hints, config } = input;
-  const asked = hints.routeHeader ?? (config.routes[request.model] ? request.model : undefined);
+  const asked = hints.routeHeader ?? (ownValue(config.routes, request.model) ? request.model : undefined);
   if (asked !== undefined && asked !== keyRoute) {
     throw new ArbiterError('permission_denied', `This API key is bound to the route '${keyRoute}' and may not use the route '${asked}'.`, { param: hints.routeHeader ? 'x-arbiter-route' : 'model' });
   }
@@ -57,7 +58,7 @@ export function resolveTarget(input: ResolveInput): ResolvedTarget {
   const { request, hints, index, config } = input;
   if (hints.keyRoute) return keyBoundTarget(input, hints.keyRoute);
   if (hints.routeHeader) return routeTarget(input, hints.routeHeader);
-  if (config.routes[request.model]) return routeTarget(input, request.model);
+  if (ownValue(config.routes, request.model)) return routeTarget(input, request.model);
   if (request.model === AUTO_MODEL) {
     const routeName = config.defaultRoute;
     if (!routeName) throw new ArbiterError('invalid_request', `'${AUTO_MODEL}' needs a route: set defaultRoute in the config, send x-arbiter-route, or use a key bound to a route.`, { param: 'model' });

@@ -6,6 +6,7 @@ import type { ArbiterConfig } from '../config/schema.js';
 import type { RouteConfig } from '../config/routes.js';
 import type { ChatRequest } from '../core/chat-request.js';
 import { requestedMaxTokens } from '../core/chat-request.js';
+import { ownValue } from '../core/own-property.js';
 import type { Deployment } from '../core/provider.js';
 import { findModel, type Catalog, type PriceFact, type Preset } from '../catalog/index.js';
 import { LOCAL_PRESETS } from '../catalog/schema.js';
@@ -124,7 +125,7 @@ export function createRouting(options: RoutingOptions): Routing {
     health,
     decision,
     decideRoute(routeName, request, requestId, promptTokens) {
-      return new RoutedTarget(request.model, routeName, options.config.routes[routeName], decision(routeName, request, requestId, promptTokens));
+      return new RoutedTarget(request.model, routeName, ownValue(options.config.routes, routeName), decision(routeName, request, requestId, promptTokens));
     },
     orderMirrors(mirrors) {
       // Config order is the preference; only demoted mirrors (open breaker, failing) move back.
@@ -132,7 +133,7 @@ export function createRouting(options: RoutingOptions): Routing {
       return [...mirrors].sort((a, b) => health.demotion(a.name) - health.demotion(b.name));
     },
     complianceExclusions(routeName, deployment) {
-      const policy = options.config.routes[routeName];
+      const policy = ownValue(options.config.routes, routeName);
       if (!policy) throw new Error(`unknown route ${routeName}`);
       const candidate = candidates.find((entry) => entry.modelId === deployment.model);
       const route = candidate?.routes.find((entry) => entry.deployment.name === deployment.name);

@@ -8,6 +8,7 @@ import { SeededRandom, hashParts, unitHash } from './random.js';
 import { countTokens, truncateToTokens } from './tokens.js';
 import { findTask, type CodeTask, type JsonTask, type QaTask, type SimTask, type ToolTask } from './task-index.js';
 import { mutateCode } from './mutate-code.js';
+import { ownValue } from '../core/own-property.js';
 
 export interface NeutralTool { name: string; description?: string; parameters?: Record<string, unknown> }
 
@@ -47,6 +48,8 @@ export interface NeutralRequest {
   stream: boolean;
   /** Alternative answers asked for (OpenAI `n`, Gemini `candidateCount`); 1 elsewhere. */
   choices: number;
+  /** A text answer at least this long (`x-sim-output-tokens`), before the request's cap cuts it. */
+  outputTokens?: number;
 }
 
 export interface NeutralToolCall { id: string; name: string; args: Record<string, unknown> }
@@ -114,7 +117,7 @@ function firstCapitalized(text: string): string | undefined {
 export function synthesize(schema: unknown, hint: string, rng: SeededRandom, depth = 0): unknown {
   if (!isRecord(schema) || depth > 6) return {};
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
-  if ('const' in schema) return schema.const;
+  if (Object.hasOwn(schema, 'const')) return schema.const;
   const anyOf = Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : undefined;
   if (anyOf && anyOf.length > 0) return synthesize(anyOf.find((option) => !(isRecord(option) && option.type === 'null')) ?? anyOf[0], hint, rng, depth + 1);
   let type = schema.type;
@@ -140,7 +143,8 @@ export function synthesize(schema: unknown, hint: string, rng: SeededRandom, dep
       const required = Array.isArray(schema.required) ? schema.required.filter((key): key is string => typeof key === 'string') : [];
       const out: Record<string, unknown> = {};
       const keys = required.length > 0 ? required : Object.keys(properties).slice(0, 1);
-      for (const key of keys) out[key] = synthesize(properties[key], hint, rng, depth + 1);
+      // The schema is the client's: a property named `__proto__` or `constructor` is a property like any other.
+      for (const key of keys) Object.defineProperty(out, key, { value: synthesize(ownValue(properties, key), hint, rng, depth + 1), enumerable: true, writable: true, configurable: true });
       return out;
     }
   }
@@ -235,7 +239,7 @@ function jsonAnswer(task: JsonTask, correct: boolean, seed: number): unknown {
   if (correct || !isRecord(task.expected)) return task.expected;
   const rng = new SeededRandom(seed);
   const wrong: Record<string, unknown> = { ...task.expected };
-  const required = isRecord(task.schema) && Array.isArray(task.schema.required) ? task.schema.required.filter((key): key is string => typeof key === 'string' && key in wrong) : [];
+  const required = isRecord(task.schema) && Array.isArray(task.schema.required) ? task.schema.required.filter((key): key is string => typeof key === 'string' && Object.hasOwn(wrong, key)) : [];
   if (required.length > 0 && rng.next() < 0.5) {
     delete wrong[rng.pick(required)];
     return wrong;
@@ -320,6 +324,13 @@ function unknownAnswer(request: NeutralRequest, seed: number): Draft {
   return { text: plausibleText(contentSeed, request.userTexts[request.userTexts.length - 1] ?? request.system), calls: [] };
 }
 
+/** Repeats the answer until it has `tokens` tokens (a model that rambles), then cuts it there. */
+function lengthen(text: string, tokens: number): string {
+  const unit = Math.max(1, countTokens(`${text} `));
+  const long = Array.from({ length: Math.ceil(tokens / unit) }, () => text).join(' ');
+  return truncateToTokens(long, tokens).text;
+}
+
 let callCounter = 0;
 
 /** The one answer to a request, whatever format it came in. */
@@ -329,6 +340,7 @@ export function computeAnswer(request: NeutralRequest, profile: SimModelProfile,
   const draft = task ? knownAnswer(task, request, profile, seed) : unknownAnswer(request, seed);
   let text = draft.text;
   let finish: NeutralAnswer['finish'] = draft.calls.length > 0 ? 'tool_calls' : 'stop';
+  if (draft.calls.length === 0 && request.outputTokens !== undefined && text.length > 0) text = lengthen(text, request.outputTokens);
   if (draft.calls.length === 0 && request.maxTokens !== undefined && request.maxTokens > 0) {
     const cut = truncateToTokens(text, request.maxTokens);
     text = cut.text;

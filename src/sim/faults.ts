@@ -54,3 +54,9 @@ export function decideFault(headers: IncomingHttpHeaders, faults: SimFaults, see
 export function requestSeed(headers: IncomingHttpHeaders): string | undefined {
   return header(headers, 'x-sim-seed');
 }
+
+/** `x-sim-output-tokens`: answer with at least this many tokens, to test what caps and budgets do with long outputs. */
+export function requestOutputTokens(headers: IncomingHttpHeaders): number | undefined {
+  const value = Number.parseInt(header(headers, 'x-sim-output-tokens') ?? '', 10);
+  return Number.isFinite(value) && value > 0 ? Math.min(value, 200_000) : undefined;
+}

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { computeAnswer, promptTokenCount, type NeutralAnswer } from './answer.js';
 import { anthropicWire, parseAnthropic } from './anthropic-wire.js';
-import { decideFault, NO_FAULTS, requestSeed, type SimFaults } from './faults.js';
+import { decideFault, NO_FAULTS, requestOutputTokens, requestSeed, type SimFaults } from './faults.js';
 import { geminiEmbeddings, geminiWire, parseGemini } from './gemini-wire.js';
 import { embeddings, modelList, openAiWire, parseOpenAi } from './openai-wire.js';
 import { hashParts, hexId, SeededRandom } from './random.js';
@@ -119,6 +119,8 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     }
     if (fault.kind === 'error') return send(res, 500, wire.error(500, 'Internal server error (simulated).'));
     if (fault.kind === 'stream-error' && !request.stream) return send(res, wire.overloadedStatus, wire.error(wire.overloadedStatus, 'Overloaded (simulated).'));
+    const outputTokens = requestOutputTokens(req.headers);
+    if (outputTokens !== undefined) request.outputTokens = outputTokens;
     const extraSeed = requestSeed(req.headers);
     const answerSeed = extraSeed === undefined ? seed : hashParts(seed, extraSeed);
     // The first choice is the answer a single-choice request gets; each further one is drawn on its own.

@@ -54,7 +54,7 @@ export function parsePyJson(text: string): PyValue {
       if (char === '\\') {
         const escape = text[index + 1];
         const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-        if (escape !== undefined && escape in simple) {
+        if (escape !== undefined && Object.hasOwn(simple, escape)) {
           out += simple[escape];
           index += 2;
         } else if (escape === 'u') {

@@ -86,7 +86,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const tasks = planTasks({ suites: options.suites, models: options.models, repeat: options.repeat ?? 1, limit: options.limit, seed: options.seed })
     .filter((task) => !alreadyDone.has(taskKey(task)));
   const state: RunState = {
-    done: 0, passes: 0, errors: 0, cacheHits: 0, paidCalls: 0, retries: 0, graded: 0, perModel: {},
+    done: 0, passes: 0, errors: 0, cacheHits: 0, paidCalls: 0, retries: 0, graded: 0, perModel: Object.create(null) as RunState['perModel'],
     maxCostByModel: new Map(), pending: new Map(), skips: [], stopScheduling: false,
   };
   for (const model of options.models) state.perModel[model] = { done: 0, passes: 0, spentNano: 0 };

@@ -6,6 +6,7 @@ import { REASONING_BUDGET_TOKENS } from '../../core/reasoning-budget.js';
 import type { ChatMessage, ChatRequest } from '../../core/chat-request.js';
 import { contentText, requestedMaxTokens } from '../../core/chat-request.js';
 import { ArbiterError } from '../../core/errors.js';
+import { ownValue } from '../../core/own-property.js';
 import { SYNTHETIC_CALL_PREFIX } from './parts.js';
 import { toGeminiSchema } from './schema.js';
 
@@ -37,7 +38,7 @@ function mediaPart(url: string, fallbackMime: string): Part {
   const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
   if (match) return { inlineData: { mimeType: match[1], data: match[2] } };
   const extension = /\.([a-z0-9]+)(?:[?#].*)?$/i.exec(url)?.[1]?.toLowerCase() ?? '';
-  return { fileData: { mimeType: extensionMime[extension] ?? fallbackMime, fileUri: url } };
+  return { fileData: { mimeType: ownValue(extensionMime, extension) ?? fallbackMime, fileUri: url } };
 }
 
 function toolNames(messages: ChatMessage[]): Map<string, string> {
