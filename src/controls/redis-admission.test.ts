@@ -201,8 +201,10 @@ test('restart: a settle whose reservation never reached the ledger is charged it
     await f.admission.reserve([line('o', 1000, 300)], { id: 'lost' });
     await server?.restart();
     await waitForRedis(f.redis, 5_000);
-    await f.admission.rebuild();
-    await f.admission.settle([{ scope: 'o', reserved: 300, actual: 120, ttlMs: 3_600_000 }], { id: 'lost' });
+    // Another replica rebuilds and settles: the one that reserved never declared it (it died, or missed the rebuild).
+    const other = new RedisAdmission({ redis: f.redis, store: f.store, prefix: f.prefix, leaseMs: 60_000, rebuildDelayMs: 0 });
+    await other.rebuild();
+    await other.settle([{ scope: 'o', reserved: 300, actual: 120, ttlMs: 3_600_000 }], { id: 'lost' });
     assert.equal(await f.admission.usage('o'), 120);
     await drainSink(f);
     const rows = await ledgerEntries(f.store.db);

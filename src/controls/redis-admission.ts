@@ -99,7 +99,8 @@ export class RedisAdmission implements BudgetLedger {
     const values = Array.isArray(reply) ? reply : [reply];
     const status = toNumber(values[0]);
     if (status === 3) {
-      // Redis lost its state: rebuild the counters from the ledger, then admit again.
+      // Redis lost its state: declare ours, rebuild the counters from the ledger, then admit again.
+      await this.declareInflight().catch(() => undefined);
       if (!await this.rebuild()) throw unavailable(new Error('budget counters are being rebuilt from the ledger'));
       return this.reserve(lines, { ...options, id });
     }
@@ -282,8 +283,9 @@ export class RedisAdmission implements BudgetLedger {
     const token = randomUUID();
     if (await this.redis.set(lockKey, token, 'PX', 30_000, 'NX') !== 'OK') return false;
     try {
+      await this.declareInflight();
       // Batches a ledger sink read from the old stream may still be committing.
-      const delay = this.options.rebuildDelayMs ?? 1_000;
+      const delay = this.options.rebuildDelayMs ?? 1_500;
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       const now = Date.now();
       await this.applyDeclared(now);
