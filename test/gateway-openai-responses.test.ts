@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { startSimulator } from '../src/sim/server.js';
 import { parseConfig } from '../src/config/load.js';
+import { deploymentsPerFormat } from './support/format-deployments.js';
 import { startArbiter, type RunningArbiter } from '../src/gateway/start.js';
 
 const formats = ['openai', 'anthropic', 'gemini'] as const;
@@ -21,11 +22,7 @@ before(async () => {
   const config = parseConfig({
     server: { port: 0, logLevel: 'silent' },
     storage: { url: 'sqlite::memory:' },
-    deployments: [
-      { name: 'via-openai', provider: 'openai', upstreamModel: 'sim-frontier', baseUrl: `${sim.url}/v1`, apiKey: 'sk-test-openai', catalogModel: 'sim-frontier', simulated: true },
-      { name: 'via-anthropic', provider: 'anthropic', upstreamModel: 'sim-frontier', baseUrl: sim.url, apiKey: 'sk-ant-test', catalogModel: 'sim-frontier', simulated: true },
-      { name: 'via-gemini', provider: 'gemini', upstreamModel: 'sim-frontier', baseUrl: sim.url, apiKey: 'AIza-test-key-000000000000', catalogModel: 'sim-frontier', simulated: true },
-    ],
+    deployments: deploymentsPerFormat(sim.url),
     routes: {
       kept: { candidates: ['via-anthropic'], storeBodies: true },
       unkept: { candidates: ['via-openai'] },
